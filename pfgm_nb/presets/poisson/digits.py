@@ -30,7 +30,7 @@ def get_config():
     model = config.model
     model.nf = 32
     model.ch_mult = (1, 2, 2)
-    model.num_res_blocks = 2
+    model.num_res_blocks = 1                 # 1.26M parameters: ~0.33 s per step of 128 on 2 CPU cores
     model.attn_resolutions = (4,)
     model.dropout = 0.0
     model.ema_rate = 0.999
