@@ -5,13 +5,13 @@
 # %% auto #0
 __all__ = ['pfgm_defaults', 'list_presets', 'get_config']
 
-# %% ../nbs/02a_configs.ipynb #805bb08a
+# %% ../nbs/02a_configs.ipynb #c122ebcb
 import importlib.util
 from pathlib import Path
 
 import ml_collections
 
-# %% ../nbs/02a_configs.ipynb #34a73f36
+# %% ../nbs/02a_configs.ipynb #9baf871b
 def pfgm_defaults()->ml_collections.ConfigDict:
     "The original CIFAR-10 DDPM++ PFGM config (the base every preset edits)."
     config = ml_collections.ConfigDict()
@@ -114,7 +114,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     config.device = 'auto'                   # 'auto' (CUDA when available), 'cpu', 'cuda', 'cuda:1', ...
     return config
 
-# %% ../nbs/02a_configs.ipynb #3641b89c
+# %% ../nbs/02a_configs.ipynb #1ffe08f9
 def _presets_dir()->Path:
     import pfgm_nb
     return Path(pfgm_nb.__file__).parent / 'presets'

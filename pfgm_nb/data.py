@@ -7,13 +7,13 @@ __all__ = ['TOYS_2D', 'IMAGE_EXTENSIONS', 'FOLDER_DATASETS', 'load_digits_images
            'load_cifar10', 'write_fake_cifar10', 'ImageFolder', 'LMDBImages', 'scale_images', 'training_data',
            'step_generator', 'BatchStream']
 
-# %% ../nbs/01a_data.ipynb #562e5af7
+# %% ../nbs/01a_data.ipynb #70f9a444
 import math
 
 import numpy as np
 import torch
 
-# %% ../nbs/01a_data.ipynb #e032ef0e
+# %% ../nbs/01a_data.ipynb #f4a41750
 def load_digits_images(centered:bool=True, # scale to [-1, 1] (x/16·2−1); else [0, 1]
                       )->torch.Tensor: # (1797, 1, 8, 8) float32
     "scikit-learn's 8×8 digits as an image tensor, scaled as the kit scales images."
@@ -21,7 +21,7 @@ def load_digits_images(centered:bool=True, # scale to [-1, 1] (x/16·2−1); els
     pixels = torch.from_numpy(load_digits().images.astype(np.float32) / 16.0)[:, None]
     return pixels * 2 - 1 if centered else pixels
 
-# %% ../nbs/01a_data.ipynb #9fde8223
+# %% ../nbs/01a_data.ipynb #e56328f9
 def toy_2d(name:str, # 'moons', '8gaussians', 'checkerboard' or 'swissroll'
            n:int=2000, # number of points
            seed:int=0, # random seed
@@ -48,7 +48,7 @@ def toy_2d(name:str, # 'moons', '8gaussians', 'checkerboard' or 'swissroll'
 
 TOYS_2D = ('moons', '8gaussians', 'checkerboard', 'swissroll')
 
-# %% ../nbs/01a_data.ipynb #fe3e1530
+# %% ../nbs/01a_data.ipynb #d4959e07
 def load_dataset(name:str, # 'digits', 'toy2d' or one of `TOYS_2D`
                  n:int=2000, # points for the 2-D toys
                  seed:int=0, # seed for the 2-D toys
@@ -59,7 +59,7 @@ def load_dataset(name:str, # 'digits', 'toy2d' or one of `TOYS_2D`
     if name in TOYS_2D: return toy_2d(name, n, seed)
     raise ValueError(f"unknown embedded data set {name!r}: choose 'digits', 'toy2d' or one of {TOYS_2D}")
 
-# %% ../nbs/01a_data.ipynb #075aea69
+# %% ../nbs/01a_data.ipynb #fbe20fef
 import io
 import pickle
 from pathlib import Path
@@ -69,7 +69,7 @@ from torch.utils.data import Dataset
 class DataError(ValueError):
     "A data set is missing or malformed; the message says what was expected and how to fix it."
 
-# %% ../nbs/01a_data.ipynb #64629b01
+# %% ../nbs/01a_data.ipynb #73816fec
 def load_cifar10(data_dir, # folder that contains cifar-10-batches-py/
                  train:bool=True, # the 50,000 training images, else the 10,000 test images
                 ): # (uint8 images (n, 3, 32, 32), int64 labels (n,))
@@ -93,7 +93,7 @@ def load_cifar10(data_dir, # folder that contains cifar-10-batches-py/
                         "extract a fresh copy of cifar-10-python.tar.gz there") from None
     return torch.from_numpy(ds.data).permute(0, 3, 1, 2).contiguous(), torch.tensor(ds.targets)
 
-# %% ../nbs/01a_data.ipynb #d5d73867
+# %% ../nbs/01a_data.ipynb #6d291ed5
 def write_fake_cifar10(data_dir, # where to create cifar-10-batches-py/
                        n_per_batch:int=10, # images per file
                        seed:int=0):
@@ -108,7 +108,7 @@ def write_fake_cifar10(data_dir, # where to create cifar-10-batches-py/
         pickle.dump({'label_names': ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse',
                                      'ship', 'truck']}, f)
 
-# %% ../nbs/01a_data.ipynb #caebcf77
+# %% ../nbs/01a_data.ipynb #62bdb26a
 IMAGE_EXTENSIONS = ('.png', '.jpg', '.jpeg', '.webp', '.bmp')
 
 def _to_uint8_tensor(img, image_size:int, channels:int, crop:int|None=None)->torch.Tensor:
@@ -160,7 +160,7 @@ class LMDBImages(Dataset):
         with self._env.begin() as txn: raw = txn.get(self.keys[i])
         return _to_uint8_tensor(Image.open(io.BytesIO(raw)), self.image_size, self.channels)
 
-# %% ../nbs/01a_data.ipynb #b9a0e798
+# %% ../nbs/01a_data.ipynb #5b4b67ab
 def scale_images(batch:torch.Tensor, # (B, C, H, W) uint8 or float in [0, 1]; (B, d) vectors pass through
                  centered:bool=True, # map [0, 1] to [-1, 1]
                  dequantize:bool=False, # uniform dequantisation of uint8 data
@@ -175,7 +175,7 @@ def scale_images(batch:torch.Tensor, # (B, C, H, W) uint8 or float in [0, 1]; (B
         x = batch.float()
     return 2 * x - 1 if centered else x
 
-# %% ../nbs/01a_data.ipynb #087e8e96
+# %% ../nbs/01a_data.ipynb #5397f0f7
 FOLDER_DATASETS = ('CELEBA', 'LSUN', 'FFHQ', 'CelebAHQ', 'folder')
 
 def training_data(data_config, # the config's `data` section
@@ -202,7 +202,7 @@ def training_data(data_config, # the config's `data` section
                         f"set --config.data.image_size={data[0].shape[-1]} --config.data.num_channels={data[0].shape[0]}")
     return data
 
-# %% ../nbs/01a_data.ipynb #2202bcd9
+# %% ../nbs/01a_data.ipynb #23bf5766
 def step_generator(seed:int, step:int, rank:int=0, stream:int=0)->torch.Generator:
     "A CPU generator determined by (seed, step, rank, stream) alone."
     mixed = (seed * 0x9E3779B97F4A7C15 + step * 0xBF58476D1CE4E5B9 + rank * 0x94D049BB133111EB + stream * 0x2545F4914F6CDD1D)

@@ -6,13 +6,13 @@
 __all__ = ['sq_dists', 'kernel_mean', 'poisson_log_kernel', 'pfgm_target', 'pfgm_perturb', 'chi2_draws', 'student_t_noise',
            'pfgmpp_perturb', 'pfgmpp_denoiser', 'plot_field_lines']
 
-# %% ../nbs/00_field.ipynb #ca0f3ac7
+# %% ../nbs/00_field.ipynb #6ae94052
 import math
 
 import numpy as np
 import torch
 
-# %% ../nbs/00_field.ipynb #aedc95d8
+# %% ../nbs/00_field.ipynb #93bee022
 def sq_dists(x:torch.Tensor, # (b, N) query points
              y:torch.Tensor, # (B, N) data points
             )->torch.Tensor: # (b, B) squared Euclidean distances
@@ -21,7 +21,7 @@ def sq_dists(x:torch.Tensor, # (b, N) query points
     y_sq = torch.linalg.vector_norm(y, dim=1).square()[None, :]
     return (x_sq + y_sq - 2 * (x @ y.T)).clamp_min_(0)
 
-# %% ../nbs/00_field.ipynb #f5891e4d
+# %% ../nbs/00_field.ipynb #331b8df3
 def kernel_mean(x:torch.Tensor, # (b, N) query points
                 data:torch.Tensor, # (B, N) data points
                 log_kernel, # maps squared distances (b, chunk) to log-weights (b, chunk)
@@ -44,7 +44,7 @@ def kernel_mean(x:torch.Tensor, # (b, N) query points
         run_max = new_max
     return run_acc / run_sum
 
-# %% ../nbs/00_field.ipynb #e10ab1dd
+# %% ../nbs/00_field.ipynb #e2348ac8
 def poisson_log_kernel(sigma:float|torch.Tensor, # scale: scalar or (b, 1); for PFGM (D=1) this is z
                        N:int, # data dimension
                        D:float=1.0, # extra dimensions; math.inf gives the Gaussian kernel
@@ -54,7 +54,7 @@ def poisson_log_kernel(sigma:float|torch.Tensor, # scale: scalar or (b, 1); for 
     r_sq = sigma**2 * D
     return lambda d2: -(N + D) / 2 * torch.log((d2 + r_sq).clamp_min(torch.finfo(d2.dtype).tiny))
 
-# %% ../nbs/00_field.ipynb #1323ac6a
+# %% ../nbs/00_field.ipynb #2eeccd7f
 def pfgm_target(x_aug:torch.Tensor, # (b, N+1) perturbed points, last column z
                 data:torch.Tensor, # (B, N) or (B, C, H, W) charges on the z = 0 plane
                 gamma:float=5.0, # the normalisation constant γ
@@ -71,7 +71,7 @@ def pfgm_target(x_aug:torch.Tensor, # (b, N+1) perturbed points, last column z
     field = torch.cat([weighted_mean - x, -z], dim=1)
     return math.sqrt(n_dim) * field / (torch.linalg.vector_norm(field, dim=1, keepdim=True) + gamma)
 
-# %% ../nbs/00_field.ipynb #98a47a20
+# %% ../nbs/00_field.ipynb #a5a6421e
 def pfgm_perturb(x:torch.Tensor, # (B, ...) clean data in [-1, 1]
                  M:float, # largest exponent m (Appendix B; 291 on CIFAR-10)
                  sigma:float=0.01, # σ of the initial Gaussian (`sigma_end`)
@@ -94,7 +94,7 @@ def pfgm_perturb(x:torch.Tensor, # (B, ...) clean data in [-1, 1]
     x_pert = x + (direction * (eps_norm * growth)[:, None]).view_as(x)
     return (x_pert, z0 * growth, m) if return_m else (x_pert, z0 * growth)
 
-# %% ../nbs/00_field.ipynb #3cfc91e7
+# %% ../nbs/00_field.ipynb #7aeb9a8e
 def chi2_draws(n:int, # number of draws
                dof:float, # degrees of freedom
                generator:torch.Generator|None=None, # seeds the draw; None uses torch's global RNG
@@ -104,7 +104,7 @@ def chi2_draws(n:int, # number of draws
     seed = int(torch.randint(0, 2**62, (1,), generator=generator, device=seed_device))
     return torch.from_numpy(2 * np.random.default_rng(seed).standard_gamma(dof / 2, size=n))
 
-# %% ../nbs/00_field.ipynb #64f51227
+# %% ../nbs/00_field.ipynb #71899cb4
 def student_t_noise(n:int, # rows
                     shape:tuple, # shape of one sample, e.g. (3, 32, 32)
                     sigma:float|torch.Tensor, # scale σ: scalar or (n,)
@@ -119,7 +119,7 @@ def student_t_noise(n:int, # rows
     inv_scale = torch.sqrt(D / chi2_draws(n, D, generator)).to(device=gauss.device, dtype=dtype)
     return sigma * gauss * inv_scale.reshape(-1, *[1] * len(shape))
 
-# %% ../nbs/00_field.ipynb #488c3485
+# %% ../nbs/00_field.ipynb #702cc279
 def pfgmpp_perturb(x:torch.Tensor, # (B, ...) clean data
                    sigma:float|torch.Tensor, # σ: scalar or (B,); the kernel radius scale is r = σ√D
                    D:float, # extra dimensions; math.inf gives x + σ·N(0, I)
@@ -128,7 +128,7 @@ def pfgmpp_perturb(x:torch.Tensor, # (B, ...) clean data
     "Perturb data with the PFGM++ kernel p_r(x|y) ∝ (‖x−y‖² + r²)^(−(N+D)/2), r = σ√D."
     return x + student_t_noise(x.shape[0], tuple(x.shape[1:]), sigma, D, generator, x.device, x.dtype)
 
-# %% ../nbs/00_field.ipynb #45a0d865
+# %% ../nbs/00_field.ipynb #ea9be909
 def pfgmpp_denoiser(x:torch.Tensor, # (b, ...) noisy points
                     sigma:float|torch.Tensor, # σ: scalar or (b,)
                     data:torch.Tensor, # (B, ...) the data set
@@ -141,7 +141,7 @@ def pfgmpp_denoiser(x:torch.Tensor, # (b, ...) noisy points
     log_kernel = poisson_log_kernel(sigma_rows, flat.shape[1], D)
     return kernel_mean(flat, data_flat, log_kernel, chunk_size).view_as(x)
 
-# %% ../nbs/00_field.ipynb #04260819
+# %% ../nbs/00_field.ipynb #63c137e3
 def plot_field_lines(charges:torch.Tensor, # (B, 1) charges on a line (N = 1)
                      extent:float=4.0, # half-width of the plotted (x, z) window
                      ax=None, # a matplotlib Axes; a new figure when None

@@ -5,14 +5,14 @@
 # %% auto #0
 __all__ = ['main']
 
-# %% ../nbs/03b_main.ipynb #020b8682
+# %% ../nbs/03b_main.ipynb #be2730eb
 import sys
 from pathlib import Path
 
 from .configs import _presets_dir
 from .train import train
 
-# %% ../nbs/03b_main.ipynb #c725f5a2
+# %% ../nbs/03b_main.ipynb #1b93df13
 def _resolve_config_arg(argv:list)->list:
     "Let `--config` name a preset ('poisson/digits') as well as a file."
     out = list(argv)
@@ -61,5 +61,5 @@ def main(argv:list|None=None, # arguments without the program name; None reads s
     except (DataError, FileNotFoundError, ValueError) as err:
         fail(str(err))
 
-# %% ../nbs/03b_main.ipynb #aad62a24
+# %% ../nbs/03b_main.ipynb #a6d66e55
 if __name__ == '__main__' and 'get_ipython' not in globals(): main()

@@ -9,7 +9,7 @@ __all__ = ['fan_avg_uniform_', 'conv2d', 'linear', 'group_norm', 'sinusoidal_emb
            'n_params', 'original_key_map', 'convert_original_state_dict', 'to_original_state_dict', 'read_checkpoint',
            'load_original_checkpoint']
 
-# %% ../nbs/02_models.ipynb #81655c18
+# %% ../nbs/02_models.ipynb #93b966dd
 import math
 import pickle
 from functools import partial
@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-# %% ../nbs/02_models.ipynb #85ab9dc7
+# %% ../nbs/02_models.ipynb #fee234b5
 def fan_avg_uniform_(weight:torch.Tensor, # a conv (out, in, kh, kw) or linear (out, in) weight, changed in place
                      scale:float=1.0, # variance scale; 0 means 1e-10
                     )->torch.Tensor:
@@ -51,7 +51,7 @@ def group_norm(channels:int)->nn.GroupNorm:
     "score_sde's GroupNorm: min(C/4, 32) groups, eps 1e-6."
     return nn.GroupNorm(min(channels // 4, 32), channels, eps=1e-6)
 
-# %% ../nbs/02_models.ipynb #2c1ef02e
+# %% ../nbs/02_models.ipynb #50f7077d
 def sinusoidal_embedding(t:torch.Tensor, # (B,) raw conditioning values
                          dim:int, # embedding size
                          max_positions:int=10000, # longest period
@@ -87,7 +87,7 @@ class Conditioning(nn.Module):
         emb = self.fourier(torch.log(cond)) if self.fourier is not None else sinusoidal_embedding(cond, self.nf)
         return self.dense1(F.silu(self.dense0(emb)))
 
-# %% ../nbs/02_models.ipynb #50a7d8c2
+# %% ../nbs/02_models.ipynb #9277c5bc
 def fir_kernel_2d(taps=(1, 3, 3, 1), # 1-D kernel taps
                   gain:float=1.0, # multiply the normalised kernel by this
                  )->torch.Tensor: # (k, k) outer-product kernel summing to `gain`
@@ -129,7 +129,7 @@ def naive_downsample(x):
     "2× average pooling."
     return F.avg_pool2d(x, 2)
 
-# %% ../nbs/02_models.ipynb #7cac7fb8
+# %% ../nbs/02_models.ipynb #ff93ebf5
 class FIRConvDown(nn.Module):
     "FIR filter then 3×3 conv of stride 2 (score_sde's fused `conv_downsample_2d`)."
     def __init__(self, in_ch:int, out_ch:int, taps=(1, 3, 3, 1)):
@@ -142,7 +142,7 @@ class FIRConvDown(nn.Module):
         filtered = upfirdn2d(x, fir_kernel_2d(self.taps), pad=((p + 1) // 2, p // 2))
         return F.conv2d(filtered, self.weight, stride=2) + self.bias[None, :, None, None]
 
-# %% ../nbs/02_models.ipynb #d15c00f5
+# %% ../nbs/02_models.ipynb #3e5a09a9
 class ResBlock(nn.Module):
     "BigGAN-style residual block with conditioning, optional 2× up/down sampling (naive or FIR)."
     def __init__(self, in_ch:int, out_ch:int|None=None, # channels in and out (out defaults to in)
@@ -189,7 +189,7 @@ class AttnBlock(nn.Module):
         h = self.proj(attn @ v).transpose(1, 2).reshape(batch, ch, height, width)
         return (x + h) / math.sqrt(2) if self.skip_rescale else x + h
 
-# %% ../nbs/02_models.ipynb #3a4e6eac
+# %% ../nbs/02_models.ipynb #ad1d8ffd
 class DownLevel(nn.Module):
     "One resolution of the down path: residual blocks (each with optional attention), then the down-sampler."
     def __init__(self, blocks, attns, downsample=None, pyramid=None):
@@ -284,7 +284,7 @@ class NCSNpp(nn.Module):
         if not self.pfgm_head: return out
         return out[:, :-1], out[:, -1].mean(dim=(1, 2))
 
-# %% ../nbs/02_models.ipynb #154669a0
+# %% ../nbs/02_models.ipynb #682482c8
 def _original_modules(self:NCSNpp)->list:
     "The sub-modules in the order of the original `all_modules` list."
     mods = ([self.cond.fourier] if self.cond.fourier is not None else []) + [self.cond.dense0, self.cond.dense1, self.conv_in]
@@ -299,7 +299,7 @@ def _original_modules(self:NCSNpp)->list:
     return mods + [self.norm_out, self.conv_out]
 NCSNpp.original_modules = _original_modules
 
-# %% ../nbs/02_models.ipynb #21114f02
+# %% ../nbs/02_models.ipynb #7496a61d
 class MLPField(nn.Module):
     "MLP field / denoiser for vector data with the U-Net's conditioning."
     def __init__(self, dim:int, # data dimension
@@ -319,7 +319,7 @@ class MLPField(nn.Module):
         if not self.pfgm_head: return out.view_as(x)
         return out[:, :-1].view_as(x), out[:, -1]
 
-# %% ../nbs/02_models.ipynb #694a187d
+# %% ../nbs/02_models.ipynb #41c9fc2a
 def create_model(config, # a seed-compatible ConfigDict (see `pfgm_nb.configs`)
                  device='cpu', # where to put the parameters
                 )->nn.Module:
@@ -344,7 +344,7 @@ def n_params(model:nn.Module)->int:
     "All parameters, frozen ones included (as the original counts them)."
     return sum(p.numel() for p in model.parameters())
 
-# %% ../nbs/02_models.ipynb #ff886784
+# %% ../nbs/02_models.ipynb #a12fee2e
 _RES_NAMES = dict(norm_in='GroupNorm_0', conv_in='Conv_0', cond_proj='Dense_0', norm_out='GroupNorm_1',
                   conv_out='Conv_1', skip='Conv_2')
 _ATTN_NAMES = dict(norm='GroupNorm_0', query='NIN_0', key='NIN_1', value='NIN_2', proj='NIN_3')
@@ -370,7 +370,7 @@ def original_key_map(model:NCSNpp)->list: # [(original key, our key, transpose, 
             pairs.append((f"all_modules.{index}.{orig_local}", ours[id(param)], transpose, param.requires_grad))
     return pairs
 
-# %% ../nbs/02_models.ipynb #fed9a52c
+# %% ../nbs/02_models.ipynb #e20a69e3
 def _strip_module(state:dict)->dict:
     return {k.removeprefix('module.'): v for k, v in state.items()}
 
@@ -405,7 +405,7 @@ def to_original_state_dict(model:NCSNpp, # our network
         out[f"module.{orig}"] = tensor.t().contiguous() if tr else tensor.clone()
     return out
 
-# %% ../nbs/02_models.ipynb #d36d48c4
+# %% ../nbs/02_models.ipynb #3d105b6c
 def read_checkpoint(path, # a .pth file
                     map_location='cpu', # where tensors go
                    )->dict:

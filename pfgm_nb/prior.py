@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['PFGMHyper', 'hyperparams', 'data_norm', 'hparams_report', 'hparams_cli', 'pfgm_prior', 'pfgmpp_prior']
 
-# %% ../nbs/01_prior.ipynb #7cdadf64
+# %% ../nbs/01_prior.ipynb #c9efbc71
 import argparse
 import json
 import math
@@ -18,7 +18,7 @@ import torch
 from .data import load_dataset
 from .field import student_t_noise
 
-# %% ../nbs/01_prior.ipynb #62119706
+# %% ../nbs/01_prior.ipynb #ccc93e2c
 class PFGMHyper(NamedTuple):
     "PFGM's data-dependent hyper-parameters."
     M: int # largest exponent of the perturbation
@@ -38,7 +38,7 @@ def hyperparams(data_norm:float, # mean per-sample L2 norm of the scaled data
     growth = (1 + tau) ** M
     return PFGMHyper(M, math.sqrt(2 / math.pi) * sigma * growth, math.sqrt(data_dim) * sigma * growth)
 
-# %% ../nbs/01_prior.ipynb #8c4cfbb6
+# %% ../nbs/01_prior.ipynb #618c79a5
 def data_norm(data, # a tensor/array (n, ...), an iterable of such batches, or an embedded data set's name
              )->float:
     "Mean per-sample L2 norm of a data set, as Appendix B uses it."
@@ -53,7 +53,7 @@ def data_norm(data, # a tensor/array (n, ...), an iterable of such batches, or a
     if count == 0: raise ValueError("data_norm got an empty data set")
     return total / count
 
-# %% ../nbs/01_prior.ipynb #eaccb78b
+# %% ../nbs/01_prior.ipynb #d407d8e5
 def _hparams_parser():
     parser = argparse.ArgumentParser(prog='pfgm-hparams', description=
         "PFGM hyper-parameters (paper, Appendix B) from the data norm: give --data_norm and --data_dim, or --dataset.")
@@ -90,7 +90,7 @@ def hparams_cli(argv:list|None=None, # arguments; None reads sys.argv
     if '--json' in argv: print(json.dumps(result))
     else: print('\n'.join(f"{k:>10}: {v:.6g}" if isinstance(v, float) else f"{k:>10}: {v}" for k, v in result.items()))
 
-# %% ../nbs/01_prior.ipynb #209bb9d7
+# %% ../nbs/01_prior.ipynb #3e3ee6f5
 def pfgm_prior(n:int, # number of samples
                shape:tuple, # shape of one sample, e.g. (3, 32, 32)
                z_max:float, # height of the prior plane
@@ -105,7 +105,7 @@ def pfgm_prior(n:int, # number of samples
     x = noise * (clipped / radius).reshape(-1, *[1] * len(shape))
     return x, torch.full((n,), float(z_max), device=x.device)
 
-# %% ../nbs/01_prior.ipynb #04798713
+# %% ../nbs/01_prior.ipynb #6dab4c26
 def pfgmpp_prior(n:int, # number of samples
                  shape:tuple, # shape of one sample
                  D:float, # extra dimensions; math.inf gives the Gaussian

@@ -7,7 +7,7 @@ __all__ = ['pfgm_loss', 'EMA', 'make_optimizer', 'warmup_lr', 'optimizer_step', 
            'save_checkpoint', 'restore_checkpoint', 'resolve_device', 'init_distributed', 'gather_rows',
            'TrainingDiverged', 'train']
 
-# %% ../nbs/03_train.ipynb #b891e69e
+# %% ../nbs/03_train.ipynb #17341c33
 import json
 import math
 import os
@@ -26,7 +26,7 @@ from .data import BatchStream, load_dataset, step_generator, training_data
 from .field import pfgm_perturb, pfgm_target
 from .models import (NCSNpp, create_model, read_checkpoint, to_original_state_dict, convert_original_state_dict)
 
-# %% ../nbs/03_train.ipynb #0fe74435
+# %% ../nbs/03_train.ipynb #203ff168
 def pfgm_loss(model:nn.Module, # network returning (v_x, v_z)
               batch:torch.Tensor, # (B, ...) large batch of clean data: the charges
               M:float, # largest perturbation exponent
@@ -46,7 +46,7 @@ def pfgm_loss(model:nn.Module, # network returning (v_x, v_z)
     per_sample = residual.square().mean(1) if reduce_mean else 0.5 * residual.square().sum(1)
     return per_sample.mean()
 
-# %% ../nbs/03_train.ipynb #828663af
+# %% ../nbs/03_train.ipynb #84b9abff
 class EMA:
     "Exponential moving average of a model's trainable parameters (score_sde's decay rule and state layout)."
     def __init__(self, model:nn.Module, decay:float=0.9999):
@@ -70,7 +70,7 @@ class EMA:
         self.decay, self.num_updates = float(state['decay']), int(state['num_updates'])
         self.shadow_params = [s.clone() for s in state['shadow_params']]
 
-# %% ../nbs/03_train.ipynb #96ee0d5b
+# %% ../nbs/03_train.ipynb #f8faa356
 def make_optimizer(params, optim_config)->torch.optim.Optimizer:
     "Adam (or AdamW) from the config's optim section."
     kwargs = dict(lr=optim_config.lr, betas=(optim_config.beta1, 0.999), eps=optim_config.eps,
@@ -92,7 +92,7 @@ def optimizer_step(model, optimizer, step:int, lr:float, warmup:int, grad_clip:f
     optimizer.step()
     return float(grad_norm)
 
-# %% ../nbs/03_train.ipynb #45835a86
+# %% ../nbs/03_train.ipynb #8ab060fa
 def atomic_save(obj, path):
     "torch.save to a temporary file beside `path`, fsync, then rename over it."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -133,7 +133,7 @@ def restore_checkpoint(path, model, optimizer, ema)->int:
         raise ValueError(f"checkpoint {path} does not fit this config: {str(err)[:500]}") from None
     return int(ckpt['step'])
 
-# %% ../nbs/03_train.ipynb #65fe1e12
+# %% ../nbs/03_train.ipynb #0bfa1334
 def resolve_device(name:str='auto')->torch.device:
     "'auto' means CUDA when available, else CPU."
     return torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if name == 'auto' else name)
