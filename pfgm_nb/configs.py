@@ -59,6 +59,12 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     evaluate.enable_rescale = False
     evaluate.save_images = False
     evaluate.show_sampling = False
+    evaluate.enable_fid = True               # FID/IS/KID of image samples (needs clean-fid's Inception weights)
+    evaluate.inception_path = ''             # inception-2015-12-05.pt; '' reads $PFGM_INCEPTION
+    evaluate.fid_stats = ''                  # reference statistics .npz (mu/sigma or pool_3); '' computes them from data
+    evaluate.fid_mode = 'clean'              # clean-fid's resize mode, reported with every number
+    evaluate.num_reference = 10000           # reference images when the statistics come from data
+    evaluate.bpd_num_samples = 0             # data points for bits/dim; 0 = the whole split
 
     config.data = data = ml_collections.ConfigDict()
     data.dataset = 'CIFAR10'

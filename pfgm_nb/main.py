@@ -6,6 +6,7 @@
 __all__ = ['main']
 
 # %% ../nbs/03b_main.ipynb #be2730eb
+import json
 import sys
 from pathlib import Path
 
@@ -57,7 +58,9 @@ def main(argv:list|None=None, # arguments without the program name; None reads s
         if FLAGS.mode == 'train':
             train(config, FLAGS.workdir)
         else:
-            fail("--mode eval arrives with the sampling chapter (04_sample_eval); only --mode train exists so far")
+            from pfgm_nb.evaluate import run_eval
+            for report in run_eval(config, FLAGS.workdir, FLAGS.eval_folder):
+                print(json.dumps(report))
     except (DataError, FileNotFoundError, ValueError) as err:
         fail(str(err))
 
