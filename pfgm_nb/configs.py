@@ -32,6 +32,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     training.gamma = 5.0                     # γ of the target normalisation
     training.tau = 0.03                      # τ: (1+τ)^m growth of the perturbation
     training.restrict_M = True
+    training.max_nonfinite_skips = 0         # steps with a non-finite loss/gradient to skip before stopping
 
     config.sampling = sampling = ml_collections.ConfigDict()
     sampling.method = 'ode'

@@ -54,6 +54,7 @@ def main(argv:list|None=None, # arguments without the program name; None reads s
     if not FLAGS.workdir: fail("--workdir is required: the folder for checkpoints and logs")
     if not FLAGS.mode: fail("--mode is required: train or eval")
     from pfgm_nb.data import DataError
+    from pfgm_nb.train import TrainingDiverged, CheckpointWriteError
     try:
         if FLAGS.mode == 'train':
             train(config, FLAGS.workdir)
@@ -63,6 +64,8 @@ def main(argv:list|None=None, # arguments without the program name; None reads s
                 print(json.dumps(report))
     except (DataError, FileNotFoundError, ValueError) as err:
         fail(str(err))
+    except (TrainingDiverged, CheckpointWriteError) as err:
+        print(f"pfgm-main: {err}", file=sys.stderr); sys.exit(1)
 
 # %% ../nbs/03b_main.ipynb #a6d66e55
 if __name__ == '__main__' and 'get_ipython' not in globals(): main()

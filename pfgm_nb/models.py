@@ -415,8 +415,12 @@ def read_checkpoint(path, # a .pth file
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as err:
+        detail = next((line.strip() for line in str(err).splitlines() if 'GLOBAL' in line), None)
+        if detail is None:
+            raise ValueError(f"checkpoint {path} is unreadable (corrupt or not a torch file): "
+                             f"{[l for l in str(err).splitlines() if l.strip()][-2][:200]}") from None
         raise ValueError(f"checkpoint {path} was refused: it carries pickled Python objects that weights_only=True "
-                         f"will not execute ({str(err).splitlines()[0][:200]}). Re-save it as plain tensors.") from None
+                         f"will not execute ({detail[:200]}); re-save it as plain tensors") from None
     except Exception as err:
         raise ValueError(f"checkpoint {path} is unreadable (truncated or not a torch file): {err}") from None
 

@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['pfgm_loss', 'EMA', 'make_optimizer', 'warmup_lr', 'optimizer_step', 'atomic_save', 'model_state', 'load_model_state',
-           'save_checkpoint', 'restore_checkpoint', 'resolve_device', 'init_distributed', 'gather_rows',
-           'TrainingDiverged', 'train']
+           'save_checkpoint', 'restore_checkpoint', 'CheckpointMismatch', 'resume', 'resolve_device',
+           'init_distributed', 'gather_rows', 'TrainingDiverged', 'CheckpointWriteError', 'train']
 
 # %% ../nbs/03_train.ipynb #17341c33
 import json
@@ -85,12 +85,12 @@ def warmup_lr(step:int, # 1-based number of the update about to be made
     return lr * min(step / warmup, 1.0) if warmup > 0 else lr
 
 def optimizer_step(model, optimizer, step:int, lr:float, warmup:int, grad_clip:float)->float:
-    "Set the warm-up learning rate, clip gradients, step; returns the gradient norm before clipping."
+    "Set the warm-up learning rate, clip gradients, step (only if the gradients are finite); returns the gradient norm."
     for group in optimizer.param_groups: group['lr'] = warmup_lr(step, lr, warmup)
     max_norm = grad_clip if grad_clip >= 0 else math.inf
-    grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm)
-    optimizer.step()
-    return float(grad_norm)
+    grad_norm = float(torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm))
+    if math.isfinite(grad_norm): optimizer.step()
+    return grad_norm
 
 # %% ../nbs/03_train.ipynb #8ab060fa
 def atomic_save(obj, path):
@@ -129,9 +129,30 @@ def restore_checkpoint(path, model, optimizer, ema)->int:
         load_model_state(model, ckpt['model'])
         optimizer.load_state_dict(ckpt['optimizer'])
         ema.load_state_dict(ckpt['ema'])
-    except (KeyError, ValueError, RuntimeError) as err:
-        raise ValueError(f"checkpoint {path} does not fit this config: {str(err)[:500]}") from None
-    return int(ckpt['step'])
+        return int(ckpt['step'])
+    except (KeyError, ValueError, RuntimeError, TypeError) as err:
+        raise CheckpointMismatch(f"checkpoint {path} does not fit this config ({type(err).__name__}: {str(err)[:300]})") from None
+
+class CheckpointMismatch(ValueError):
+    "A readable checkpoint that belongs to another config or architecture."
+
+def resume(workdir:Path, model, optimizer, ema, report=print)->int: # the step to continue from (0: a fresh run)
+    "Restore the newest usable checkpoint: the meta one, else the newest snapshot; set bad ones aside, never delete."
+    for stale in list(workdir.glob('checkpoints*/.*.tmp*')):
+        report(f"removing {stale}: a checkpoint write that never finished"); stale.unlink()
+    snapshots = sorted((workdir / 'checkpoints').glob('checkpoint_*.pth'), key=lambda p: int(p.stem.split('_')[-1]), reverse=True)
+    candidates = [p for p in [workdir / 'checkpoints-meta' / 'checkpoint.pth', *snapshots] if p.exists()]
+    for path in candidates:
+        try:
+            return restore_checkpoint(path, model, optimizer, ema)
+        except ValueError as err:
+            aside = path.with_name(path.name + ('.mismatch' if isinstance(err, CheckpointMismatch) else '.corrupt'))
+            os.replace(path, aside)
+            report(f"skipping {path}: {err} -- kept as {aside}")
+    if candidates:
+        raise CheckpointMismatch(f"no usable checkpoint in {workdir} (each was set aside with a .corrupt or .mismatch suffix): "
+                                 "check --config matches this workdir, or use a new --workdir")
+    return 0
 
 # %% ../nbs/03_train.ipynb #0bfa1334
 def resolve_device(name:str='auto')->torch.device:
@@ -158,6 +179,9 @@ def gather_rows(local:torch.Tensor)->torch.Tensor:
 class TrainingDiverged(FloatingPointError):
     "The loss or the gradients stopped being finite."
 
+class CheckpointWriteError(RuntimeError):
+    "A checkpoint could not be written (disk full, permissions); the previous ones are intact."
+
 def train(config, # a seed-compatible ConfigDict
           workdir, # output folder (see the layout above)
           progress:bool=True, # show a progress bar
@@ -178,7 +202,9 @@ def train(config, # a seed-compatible ConfigDict
     optimizer = make_optimizer(model.parameters(), oc)
     ema = EMA(model, config.model.ema_rate)
     meta = workdir / 'checkpoints-meta' / 'checkpoint.pth'
-    start = restore_checkpoint(meta, model, optimizer, ema) if meta.exists() else 0
+    if rank == 0: start = resume(workdir, model, optimizer, ema, report=lambda msg: print(f"pfgm: {msg}", file=sys.stderr))
+    if world > 1: dist.barrier()       # rank 0 has set bad files aside; the others now find the same checkpoint
+    if rank != 0: start = resume(workdir, model, optimizer, ema, report=lambda msg: None)
     net = DistributedDataParallel(model) if world > 1 else model
     if rank == 0:
         workdir.mkdir(parents=True, exist_ok=True)
@@ -186,7 +212,12 @@ def train(config, # a seed-compatible ConfigDict
     log = open(workdir / 'metrics.jsonl', 'a') if rank == 0 else None
     bar = tqdm(total=tc.n_iters, initial=start, desc='train', disable=not progress or rank != 0,
                mininterval=1.0, file=sys.stdout, dynamic_ncols=False)
-    loss, step = float('nan'), start
+    loss, step, skipped = float('nan'), start, 0
+    def snapshot(path):
+        try: save_checkpoint(path, model, optimizer, ema, step, config.seed)
+        except OSError as err:
+            raise CheckpointWriteError(f"could not write {path} at step {step}: {err.strerror or err}; training stopped, "
+                                       f"the previous checkpoints are intact: free space and rerun to resume") from None
     for step_index, batch in stream.iterate(start):
         if step_index >= tc.n_iters: break
         torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=step_generator(config.seed, step_index, rank, 3))))
@@ -198,11 +229,16 @@ def train(config, # a seed-compatible ConfigDict
         step = step_index + 1
         loss = loss_t.item()
         grad_norm = optimizer_step(model, optimizer, step, oc.lr, oc.warmup, oc.grad_clip)
-        if not (math.isfinite(loss) and math.isfinite(grad_norm)):
-            raise TrainingDiverged(f"training diverged at step {step}: loss {loss}, gradient norm {grad_norm}; "
-                                   f"nothing was saved for this step, the last good checkpoint is {meta} "
-                                   f"(lower optim.lr or raise optim.warmup, then rerun to resume)")
-        ema.update(model)
+        if not (math.isfinite(loss) and math.isfinite(grad_norm)):   # the optimiser did not step
+            skipped += 1
+            if skipped > tc.get('max_nonfinite_skips', 0):
+                raise TrainingDiverged(f"training diverged at step {step}: loss {loss}, gradient norm {grad_norm}; "
+                                       f"nothing was saved for it, the last good checkpoint is {meta} (lower optim.lr, "
+                                       f"raise optim.warmup, or allow skips with --config.training.max_nonfinite_skips)")
+            print(f"pfgm: step {step} skipped: loss {loss}, gradient norm {grad_norm} ({skipped} of at most "
+                  f"{tc.max_nonfinite_skips})", file=sys.stderr)
+        else:
+            ema.update(model)
         bar.update(1)
         if step % tc.log_freq == 0 or step == tc.n_iters:
             record = dict(step=step, loss=loss, grad_norm=grad_norm, lr=optimizer.param_groups[0]['lr'],
@@ -215,10 +251,9 @@ def train(config, # a seed-compatible ConfigDict
             bar.set_postfix(loss=f"{loss:.4f}")
             if not progress: print(f"step {step}: loss {loss:.5f}", flush=True)
         if rank == 0 and (step % tc.snapshot_freq_for_preemption == 0 or step == tc.n_iters):
-            save_checkpoint(meta, model, optimizer, ema, step, config.seed)
+            snapshot(meta)
         if rank == 0 and (step % tc.snapshot_freq == 0 or step == tc.n_iters):
-            save_checkpoint(workdir / 'checkpoints' / f'checkpoint_{math.ceil(step / tc.snapshot_freq)}.pth',
-                            model, optimizer, ema, step, config.seed)
+            snapshot(workdir / 'checkpoints' / f'checkpoint_{math.ceil(step / tc.snapshot_freq)}.pth')
     bar.close()
     if log: log.close()
     if world > 1: dist.barrier()
