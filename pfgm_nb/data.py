@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['TOYS_2D', 'IMAGE_EXTENSIONS', 'FOLDER_DATASETS', 'load_digits_images', 'toy_2d', 'load_dataset', 'DataError',
            'load_cifar10', 'write_fake_cifar10', 'ImageFolder', 'LMDBImages', 'scale_images', 'training_data',
-           'step_generator', 'BatchStream']
+           'training_labels', 'step_generator', 'BatchStream']
 
 # %% ../nbs/01a_data.ipynb #70f9a444
 import math
@@ -202,7 +202,17 @@ def training_data(data_config, # the config's `data` section
                         f"set --config.data.image_size={data[0].shape[-1]} --config.data.num_channels={data[0].shape[0]}")
     return data
 
-# %% ../nbs/01a_data.ipynb #23bf5766
+# %% ../nbs/01a_data.ipynb #deb64a6e
+def training_labels(data_config, train:bool=True)->torch.Tensor: # (n,) int64, aligned with `training_data`
+    "Class labels of a config's data set."
+    name = data_config.dataset
+    if name == 'digits':
+        from sklearn.datasets import load_digits
+        return torch.from_numpy(load_digits().target).long()
+    if name == 'CIFAR10': return load_cifar10(data_config.data_dir, train)[1]
+    raise DataError(f"data set {name} has no class labels: class-conditional training needs 'digits' or 'CIFAR10'")
+
+# %% ../nbs/01a_data.ipynb #cad70c2c
 def step_generator(seed:int, step:int, rank:int=0, stream:int=0)->torch.Generator:
     "A CPU generator determined by (seed, step, rank, stream) alone."
     mixed = (seed * 0x9E3779B97F4A7C15 + step * 0xBF58476D1CE4E5B9 + rank * 0x94D049BB133111EB + stream * 0x2545F4914F6CDD1D)
@@ -213,8 +223,9 @@ class BatchStream:
     def __init__(self, data, # tensor (n, ...) or Dataset of uint8 images
                  batch_size:int, seed:int=0, rank:int=0, # batch rows on this rank; seeds
                  random_flip:bool=False, centered:bool=True, dequantize:bool=False, # augmentation and scaling
-                 num_workers:int=0, device='cpu'): # loader workers for file-backed data; where batches go
-        self.data, self.batch_size, self.seed, self.rank = data, batch_size, seed, rank
+                 num_workers:int=0, device='cpu', # loader workers for file-backed data; where batches go
+                 labels:torch.Tensor|None=None): # class labels aligned with `data`, for `labels_for`
+        self.data, self.batch_size, self.seed, self.rank, self.labels = data, batch_size, seed, rank, labels
         self.random_flip, self.centered, self.dequantize = random_flip, centered, dequantize
         self.num_workers, self.device = num_workers, torch.device(device)
         if len(data) < batch_size:
@@ -223,6 +234,10 @@ class BatchStream:
 
     def indices(self, step:int)->torch.Tensor:
         return torch.randperm(len(self.data), generator=step_generator(self.seed, step, self.rank, 0))[:self.batch_size]
+
+    def labels_for(self, step:int)->torch.Tensor:
+        "The class labels of step `step`'s batch."
+        return self.labels[self.indices(step)].to(self.device)
 
     def finish(self, raw:torch.Tensor, step:int)->torch.Tensor:
         "Flip and scale a raw batch with step `step`'s own generator."

@@ -73,18 +73,23 @@ class FourierFeatures(nn.Module):
         return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
 
 class Conditioning(nn.Module):
-    "Embed the conditioning scalar (raw for 'positional', its log for 'fourier'), then Linear → SiLU → Linear."
+    "Embed the conditioning scalar (raw for 'positional', its log for 'fourier'), add a class label, then Linear → SiLU → Linear."
     def __init__(self, nf:int, # base width; output is 4·nf
                  embedding_type:str='positional', # 'positional' (DDPM++) or 'fourier' (NCSN++)
-                 fourier_scale:float=16.0): # scale of the Fourier frequencies
+                 fourier_scale:float=16.0, # scale of the Fourier frequencies
+                 num_classes:int=0): # > 0: class-conditional (labels added to the embedding, as EDM does)
         super().__init__()
         if embedding_type not in ('positional', 'fourier'):
             raise ValueError(f"embedding_type must be 'positional' or 'fourier', got {embedding_type!r}")
-        self.embedding_type, self.nf = embedding_type, nf
+        self.embedding_type, self.nf, self.num_classes = embedding_type, nf, num_classes
         self.fourier = FourierFeatures(nf, fourier_scale) if embedding_type == 'fourier' else None
-        self.dense0, self.dense1 = linear(2 * nf if self.fourier else nf, 4 * nf), linear(4 * nf, 4 * nf)
-    def forward(self, cond):
+        emb_dim = 2 * nf if self.fourier else nf
+        self.dense0, self.dense1 = linear(emb_dim, 4 * nf), linear(4 * nf, 4 * nf)
+        self.label_proj = nn.Linear(num_classes, emb_dim, bias=False) if num_classes else None
+    def forward(self, cond, labels=None):
         emb = self.fourier(torch.log(cond)) if self.fourier is not None else sinusoidal_embedding(cond, self.nf)
+        if self.label_proj is not None and labels is not None:
+            emb = emb + self.label_proj(F.one_hot(labels, self.num_classes).to(emb.dtype) * math.sqrt(self.num_classes))
         return self.dense1(F.silu(self.dense0(emb)))
 
 # %% ../nbs/02_models.ipynb #9277c5bc
@@ -211,7 +216,8 @@ class NCSNpp(nn.Module):
                  fir:bool=False, fir_kernel=(1, 3, 3, 1), resblock_type:str='biggan', # resampling
                  progressive:str='none', progressive_input:str='none', # output and input pyramids
                  skip_rescale:bool=True, init_scale:float=0.0, centered:bool=True, # details
-                 pfgm_head:bool=True): # C+1 output channels returned as (v_x, v_z); else C channels
+                 pfgm_head:bool=True, # C+1 output channels returned as (v_x, v_z); else C channels
+                 num_classes:int=0): # > 0: class-conditional
         super().__init__()
         if resblock_type != 'biggan':
             raise NotImplementedError(f"resblock_type={resblock_type!r}: only 'biggan' is implemented (all PFGM configs use it)")
@@ -225,7 +231,7 @@ class NCSNpp(nn.Module):
                         skip_rescale=skip_rescale, init_scale=init_scale)
         attn_block = partial(AttnBlock, skip_rescale=skip_rescale, init_scale=init_scale)
 
-        self.cond = Conditioning(nf, embedding_type, fourier_scale)
+        self.cond = Conditioning(nf, embedding_type, fourier_scale, num_classes)
         self.conv_in = conv2d(num_channels, nf)
         skip_chs, in_ch, pyramid_ch = [nf], nf, num_channels
         self.down = nn.ModuleList()
@@ -257,8 +263,9 @@ class NCSNpp(nn.Module):
 
     def forward(self, x:torch.Tensor, # (B, C, H, W) images
                 cond:torch.Tensor, # (B,) z for PFGM (raw for positional, log taken for fourier), or σ/t for others
+                labels:torch.Tensor|None=None, # (B,) class labels of a class-conditional network
                ):
-        temb = self.cond(cond)
+        temb = self.cond(cond, labels)
         if not self.centered: x = 2 * x - 1
         pyramid = x
         skips = [self.conv_in(x)]
@@ -305,17 +312,18 @@ class MLPField(nn.Module):
     def __init__(self, dim:int, # data dimension
                  hidden:int=256, depth:int=3, # width and number of hidden layers
                  nf:int=32, embedding_type:str='positional', fourier_scale:float=16.0, # conditioning (4·nf features)
-                 pfgm_head:bool=True): # dim+1 outputs returned as (v_x, v_z); else dim outputs
+                 pfgm_head:bool=True, # dim+1 outputs returned as (v_x, v_z); else dim outputs
+                 num_classes:int=0): # > 0: class-conditional
         super().__init__()
         self.pfgm_head = pfgm_head
-        self.cond = Conditioning(nf, embedding_type, fourier_scale)
+        self.cond = Conditioning(nf, embedding_type, fourier_scale, num_classes)
         layers, width = [], dim + 4 * nf
         for _ in range(depth): layers += [linear(width, hidden), nn.SiLU()]; width = hidden
         self.net = nn.Sequential(*layers, linear(width, dim + (1 if pfgm_head else 0)))
 
-    def forward(self, x, cond):
+    def forward(self, x, cond, labels=None):
         flat = x.flatten(1)
-        out = self.net(torch.cat([flat, F.silu(self.cond(cond))], dim=1))
+        out = self.net(torch.cat([flat, F.silu(self.cond(cond, labels))], dim=1))
         if not self.pfgm_head: return out.view_as(x)
         return out[:, :-1].view_as(x), out[:, -1]
 
@@ -326,16 +334,21 @@ def create_model(config, # a seed-compatible ConfigDict (see `pfgm_nb.configs`)
     "Build the network a config describes."
     m, data = config.model, config.data
     pfgm_head = config.training.sde == 'poisson'
+    num_classes = data.get('num_classes', 0) if config.training.get('class_conditional', False) else 0
+    if num_classes and pfgm_head:
+        raise ValueError("class-conditional training is implemented for PFGM++ and the score SDEs, not PFGM "
+                         "(its field target mixes the whole batch): set training.sde='pfgmpp'")
     if m.name in ('ncsnpp', 'ddpmpp'):
         net = NCSNpp(image_size=data.image_size, num_channels=data.num_channels, nf=m.nf, ch_mult=tuple(m.ch_mult),
                      num_res_blocks=m.num_res_blocks, attn_resolutions=tuple(m.attn_resolutions), dropout=m.dropout,
                      embedding_type=m.embedding_type, fourier_scale=m.fourier_scale, fir=m.fir,
                      fir_kernel=tuple(m.fir_kernel), resblock_type=m.resblock_type, progressive=m.progressive,
                      progressive_input=m.progressive_input, skip_rescale=m.skip_rescale, init_scale=m.init_scale,
-                     centered=data.centered, pfgm_head=pfgm_head)
+                     centered=data.centered, pfgm_head=pfgm_head, num_classes=num_classes)
     elif m.name == 'mlp':
-        net = MLPField(data.dim, hidden=m.hidden, depth=m.depth, nf=m.nf, embedding_type=m.embedding_type,
-                       fourier_scale=m.fourier_scale, pfgm_head=pfgm_head)
+        dim = data.get('dim', 0) or data.num_channels * data.image_size**2
+        net = MLPField(dim, hidden=m.hidden, depth=m.depth, nf=m.nf, embedding_type=m.embedding_type,
+                       fourier_scale=m.fourier_scale, pfgm_head=pfgm_head, num_classes=num_classes)
     else:
         raise ValueError(f"unknown config.model.name {m.name!r}: use 'ncsnpp' (DDPM++/NCSN++) or 'mlp'")
     return net.to(device)

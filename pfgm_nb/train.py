@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['pfgm_loss', 'EMA', 'make_optimizer', 'warmup_lr', 'optimizer_step', 'atomic_save', 'model_state', 'load_model_state',
-           'save_checkpoint', 'restore_checkpoint', 'CheckpointMismatch', 'resume', 'resolve_device',
+           'original_order', 'save_checkpoint', 'restore_checkpoint', 'CheckpointMismatch', 'resume', 'resolve_device',
            'init_distributed', 'gather_rows', 'TrainingDiverged', 'CheckpointWriteError', 'train']
 
 # %% ../nbs/03_train.ipynb #17341c33
@@ -22,9 +22,10 @@ from tqdm import tqdm
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from .data import BatchStream, load_dataset, step_generator, training_data
+from .data import BatchStream, load_dataset, step_generator, training_data, training_labels
 from .field import pfgm_perturb, pfgm_target
-from .models import (NCSNpp, create_model, read_checkpoint, to_original_state_dict, convert_original_state_dict)
+from .models import (NCSNpp, create_model, read_checkpoint, to_original_state_dict, convert_original_state_dict,
+                            original_key_map)
 
 # %% ../nbs/03_train.ipynb #203ff168
 def pfgm_loss(model:nn.Module, # network returning (v_x, v_z)
@@ -106,7 +107,7 @@ def atomic_save(obj, path):
 
 def model_state(model:nn.Module)->dict:
     "The model's weights as checkpoints store them: the original layout for the U-Net, 'module.'-prefixed otherwise."
-    if isinstance(model, NCSNpp): return to_original_state_dict(model)
+    if isinstance(model, NCSNpp) and not model.cond.num_classes: return to_original_state_dict(model)
     return {f"module.{k}": v.detach().clone() for k, v in model.state_dict().items()}
 
 def load_model_state(model:nn.Module, state:dict):
@@ -116,19 +117,47 @@ def load_model_state(model:nn.Module, state:dict):
         stripped = convert_original_state_dict(model, stripped)
     model.load_state_dict(stripped)
 
+def original_order(model:nn.Module, trainable_only:bool): # -> [(our index, transpose)] in the original order, or None
+    "Where each parameter of the original `model.parameters()` order sits among ours (None: not stored in that layout)."
+    if not (isinstance(model, NCSNpp) and not model.cond.num_classes): return None
+    named = [(n, p) for n, p in model.named_parameters() if p.requires_grad or not trainable_only]
+    index = {name: i for i, (name, _) in enumerate(named)}
+    return [(index[our], tr) for _, our, tr, trainable in original_key_map(model) if trainable or not trainable_only]
+
+def _to_original(values:list, order)->list:
+    return values if order is None else [values[i].t() if tr else values[i] for i, tr in order]
+
+def _from_original(values:list, order)->list:
+    if order is None: return values
+    ours = [None] * len(order)
+    for (i, tr), value in zip(order, values): ours[i] = value.t() if tr else value
+    return ours
+
+def _permute_optimizer(state:dict, order, to_original:bool)->dict:
+    "Reindex Adam's per-parameter state between our parameter order and the original's (transposing NIN weights)."
+    if order is None: return state
+    pairs = [(i, new, tr) for new, (i, tr) in enumerate(order)] if to_original else [(new, i, tr) for new, (i, tr) in enumerate(order)]
+    moved = {dst: {k: (v.t() if tr and torch.is_tensor(v) and v.ndim == 2 else v) for k, v in state['state'][src].items()}
+             for src, dst, tr in pairs if src in state['state']}
+    return dict(state, state=moved)
+
 def save_checkpoint(path, model, optimizer, ema, step:int, seed:int|None=None):
-    "Write {optimizer, model, ema, step} atomically (plus the seed that, with the step, fixes every later draw)."
+    "Write {optimizer, model, ema, step} atomically, in the original's parameter order (plus the seed)."
     extra = {} if seed is None else dict(rng=dict(seed=int(seed)))
-    atomic_save(dict(optimizer=optimizer.state_dict(), model=model_state(model), ema=ema.state_dict(),
-                     step=int(step), **extra), path)
+    ema_state = dict(ema.state_dict(), shadow_params=_to_original(ema.shadow_params, original_order(model, True)))
+    optim_state = _permute_optimizer(optimizer.state_dict(), original_order(model, False), to_original=True)
+    atomic_save(dict(optimizer=optim_state, model=model_state(model), ema=ema_state, step=int(step), **extra), path)
 
 def restore_checkpoint(path, model, optimizer, ema)->int:
     "Load a checkpoint written by `save_checkpoint` (or the original code) into the objects; returns its step."
     ckpt = read_checkpoint(path)
     try:
         load_model_state(model, ckpt['model'])
-        optimizer.load_state_dict(ckpt['optimizer'])
-        ema.load_state_dict(ckpt['ema'])
+        optimizer.load_state_dict(_permute_optimizer(ckpt['optimizer'], original_order(model, False), to_original=False))
+        shadow = _from_original(list(ckpt['ema']['shadow_params']), original_order(model, True))
+        if [tuple(v.shape) for v in shadow] != [tuple(p.shape) for p in model.parameters() if p.requires_grad]:
+            raise ValueError('EMA shadow parameters do not match the model')
+        ema.load_state_dict(dict(ckpt['ema'], shadow_params=shadow))
         return int(ckpt['step'])
     except (KeyError, ValueError, RuntimeError, TypeError) as err:
         raise CheckpointMismatch(f"checkpoint {path} does not fit this config ({type(err).__name__}: {str(err)[:300]})") from None
@@ -154,7 +183,7 @@ def resume(workdir:Path, model, optimizer, ema, report=print)->int: # the step t
                                  "check --config matches this workdir, or use a new --workdir")
     return 0
 
-# %% ../nbs/03_train.ipynb #0bfa1334
+# %% ../nbs/03_train.ipynb #48cb443a
 def resolve_device(name:str='auto')->torch.device:
     "'auto' means CUDA when available, else CPU."
     return torch.device(('cuda' if torch.cuda.is_available() else 'cpu') if name == 'auto' else name)
@@ -194,9 +223,13 @@ def train(config, # a seed-compatible ConfigDict
         raise ValueError(f"batch_size {tc.batch_size} and small_batch_size {tc.small_batch_size} must divide by the {world} ranks")
     if tc.small_batch_size > tc.batch_size:
         raise ValueError(f"small_batch_size {tc.small_batch_size} exceeds batch_size {tc.batch_size}")
+    conditional = tc.get('class_conditional', False)
     stream = BatchStream(training_data(config.data), tc.batch_size // world, config.seed, rank,
                          config.data.random_flip, config.data.centered, config.data.uniform_dequantization,
-                         config.data.get('num_workers', 0), device)
+                         config.data.get('num_workers', 0), device,
+                         labels=training_labels(config.data) if conditional else None)
+    from pfgm_nb.methods import get_method   # methods build on this module's PFGM loss
+    method = get_method(config)
     torch.manual_seed(config.seed)
     model = create_model(config, device).train()
     optimizer = make_optimizer(model.parameters(), oc)
@@ -222,8 +255,8 @@ def train(config, # a seed-compatible ConfigDict
         if step_index >= tc.n_iters: break
         torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=step_generator(config.seed, step_index, rank, 3))))
         charges = gather_rows(batch)
-        loss_t = pfgm_loss(net, batch, tc.M, tc.small_batch_size // world, config.model.sigma_end, tc.tau, tc.gamma,
-                           tc.restrict_M, tc.reduce_mean, step_generator(config.seed, step_index, rank, 2), charges)
+        labels = stream.labels_for(step_index) if conditional else None
+        loss_t = method.loss(net, batch, charges, step_generator(config.seed, step_index, rank, 2), labels=labels)
         optimizer.zero_grad(set_to_none=True)
         loss_t.backward()
         step = step_index + 1

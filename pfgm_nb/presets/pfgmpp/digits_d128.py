@@ -1,0 +1,7 @@
+"""PFGM++ (D = 128) on the embedded digits: EDM training with σ_data from the data, Heun sampling (35 NFE)."""
+from pfgm_nb.configs import as_pfgmpp, digits_config
+from pfgm_nb.data import load_dataset
+
+
+def get_config():
+    return as_pfgmpp(digits_config(), D=128, sigma_data=float(load_dataset('digits').std()))
