@@ -178,5 +178,6 @@ d = { 'settings': { 'branch': 'main',
                                'pfgm_nb.train.restore_checkpoint': ('train.html#restore_checkpoint', 'pfgm_nb/train.py'),
                                'pfgm_nb.train.resume': ('train.html#resume', 'pfgm_nb/train.py'),
                                'pfgm_nb.train.save_checkpoint': ('train.html#save_checkpoint', 'pfgm_nb/train.py'),
+                               'pfgm_nb.train.save_sample_grid': ('train.html#save_sample_grid', 'pfgm_nb/train.py'),
                                'pfgm_nb.train.train': ('train.html#train', 'pfgm_nb/train.py'),
                                'pfgm_nb.train.warmup_lr': ('train.html#warmup_lr', 'pfgm_nb/train.py')}}}

@@ -177,9 +177,11 @@ def as_pfgmpp(config:ml_collections.ConfigDict, D:float=128.0, # extra dimension
     return config
 
 def as_score_sde(config:ml_collections.ConfigDict, kind:str='vpsde', # 'vesde', 'vpsde' or 'subvpsde'
+                 sigma_max:float|None=None, # VE: σ_max; Song & Ermon's rule is the largest distance between two data points
                 )->ml_collections.ConfigDict:
     "The same experiment with a score-based SDE (continuous DSM, probability-flow ODE)."
     config.training.sde = kind
+    if sigma_max is not None: config.model.sigma_max = float(sigma_max)
     config.training.batch_size = config.training.small_batch_size
     config.sampling.ode_solver = 'rk45'
     config.sampling.eps = 1e-5 if kind == 'vesde' else 1e-3

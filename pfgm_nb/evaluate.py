@@ -303,7 +303,7 @@ def run_eval(config, # the experiment's config (with the eval flags)
         have = sorted(p.name for p in (workdir / 'checkpoints').glob('checkpoint_*.pth')) if (workdir / 'checkpoints').exists() else []
         raise FileNotFoundError(f"no checkpoints {ev.begin_ckpt}..{ev.end_ckpt} in {workdir / 'checkpoints'} (found {have}): "
                                 f"set --config.eval.begin_ckpt/--config.eval.end_ckpt")
-    shape = (config.data.dim,) if config.model.name == 'mlp' else (config.data.num_channels, config.data.image_size, config.data.image_size)
+    shape = (config.data.dim,) if config.data.get('dim', 0) else (config.data.num_channels, config.data.image_size, config.data.image_size)
     reports = []
     for k in found:
         model = load_original_checkpoint(workdir / 'checkpoints' / f'checkpoint_{k}.pth', config, use_ema=True, device=device)

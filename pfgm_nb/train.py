@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['pfgm_loss', 'EMA', 'make_optimizer', 'warmup_lr', 'optimizer_step', 'atomic_save', 'model_state', 'load_model_state',
            'original_order', 'save_checkpoint', 'restore_checkpoint', 'CheckpointMismatch', 'resume', 'resolve_device',
-           'init_distributed', 'gather_rows', 'TrainingDiverged', 'CheckpointWriteError', 'train']
+           'init_distributed', 'gather_rows', 'save_sample_grid', 'TrainingDiverged', 'CheckpointWriteError', 'train']
 
 # %% ../nbs/03_train.ipynb #17341c33
 import json
@@ -205,6 +205,26 @@ def gather_rows(local:torch.Tensor)->torch.Tensor:
     dist.all_gather(parts, local.contiguous())
     return torch.cat(parts)
 
+def save_sample_grid(model, ema, method, config, path, device, n:int=36):
+    "Sample a small grid with the EMA weights (training weights restored after); PFGM uses 50 Heun steps here."
+    from pfgm_nb.evaluate import save_image_grid
+    if config.training.sde == 'poisson':     # bounded cost: an early network can make adaptive RK45 take thousands of steps
+        from pfgm_nb.methods import get_method
+        quick = config.copy_and_resolve_references()
+        quick.sampling.update(ode_solver='improved_euler', N=min(config.sampling.N, 50))
+        method = get_method(quick)
+    backup = [p.detach().clone() for p in model.parameters() if p.requires_grad]
+    ema.copy_to(model)
+    try:
+        shape = (config.data.num_channels, config.data.image_size, config.data.image_size)
+        labels = torch.arange(n) % config.data.num_classes if config.training.get('class_conditional', False) else None
+        samples, _ = method.sample(model, n, shape, torch.Generator().manual_seed(config.seed), device, labels=labels)
+        save_image_grid(samples, path, nrow=6)
+    finally:
+        with torch.no_grad():
+            for p, saved in zip([p for p in model.parameters() if p.requires_grad], backup): p.copy_(saved)
+        model.train()
+
 class TrainingDiverged(FloatingPointError):
     "The loss or the gradients stopped being finite."
 
@@ -287,6 +307,8 @@ def train(config, # a seed-compatible ConfigDict
             snapshot(meta)
         if rank == 0 and (step % tc.snapshot_freq == 0 or step == tc.n_iters):
             snapshot(workdir / 'checkpoints' / f'checkpoint_{math.ceil(step / tc.snapshot_freq)}.pth')
+            if tc.snapshot_sampling and not config.data.get('dim', 0):
+                save_sample_grid(model, ema, method, config, workdir / 'samples' / f'iter_{step}.png', device)
     bar.close()
     if log: log.close()
     if world > 1: dist.barrier()

@@ -42,6 +42,7 @@ def test_digits_training_writes_original_layout_and_loss_falls(tmp_path):
     ckpt = load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth')
     assert {'optimizer', 'model', 'ema', 'step'} <= ckpt.keys() and ckpt['step'] == 60
     assert any(k.startswith('module.all_modules.') for k in ckpt['model'])   # the original key layout
+    assert sorted(p.name for p in (tmp_path / 'samples').iterdir()) == ['iter_30.png', 'iter_60.png']
     losses = [r['loss'] for r in records(tmp_path)]
     assert len(losses) == 6 and losses[-1] < 0.8 * losses[0], losses
 
