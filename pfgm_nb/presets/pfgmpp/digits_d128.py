@@ -4,4 +4,6 @@ from pfgm_nb.data import load_dataset
 
 
 def get_config():
-    return as_pfgmpp(digits_config(), D=128, sigma_data=float(load_dataset('digits').std()))
+    config = as_pfgmpp(digits_config(), D=128, sigma_data=float(load_dataset('digits').std()))
+    config.training.update(n_iters=3001, snapshot_freq=1000, snapshot_freq_for_preemption=500)   # 3000 steps: fd 2.4
+    return config
