@@ -76,6 +76,8 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     evaluate.fid_mode = 'clean'              # clean-fid's resize mode, reported with every number
     evaluate.num_reference = 10000           # reference images when the statistics come from data
     evaluate.bpd_num_samples = 0             # data points for bits/dim; 0 = the whole split
+    evaluate.bpd_rtol = 1e-5                 # tolerances of the likelihood ODE (score_sde's)
+    evaluate.bpd_atol = 1e-5
 
     config.data = data = ml_collections.ConfigDict()
     data.dataset = 'CIFAR10'

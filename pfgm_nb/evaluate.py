@@ -289,7 +289,7 @@ def run_eval(config, # the experiment's config (with the eval flags)
     from pfgm_nb.models import load_original_checkpoint
     from pfgm_nb.prior import pfgm_prior
     from pfgm_nb.methods import get_method
-    from pfgm_nb.sample import pfgm_rk45
+    from pfgm_nb.sample import sample_pfgm
     from pfgm_nb.train import resolve_device
     workdir, ev = Path(workdir), config.eval
     method = get_method(config)
@@ -333,7 +333,8 @@ def run_eval(config, # the experiment's config (with the eval flags)
             for first in range(0, len(data), ev.batch_size):
                 logp, _, _ = pfgm_log_likelihood(model, data[first:first + ev.batch_size].to(device),
                                                  z_max=config.sampling.z_max, z_min=config.sampling.z_min,
-                                                 z_exp=config.sampling.z_exp, gamma=config.training.gamma, generator=gen)
+                                                 z_exp=config.sampling.z_exp, gamma=config.training.gamma,
+                                                 rtol=ev.bpd_rtol, atol=ev.bpd_atol, generator=gen)
                 values.append(bits_per_dim(logp.cpu(), data[0].numel(), offset))
             report.update(bpd=float(torch.cat(values).mean()), bpd_split=split, bpd_samples=len(data),
                           bpd_note='exact Poisson-kernel prior normaliser (unit sphere in R^(N+1)), uniform dequantisation')
@@ -345,9 +346,8 @@ def run_eval(config, # the experiment's config (with the eval flags)
                 unit = ends[0] / ends[0].norm()
                 rows.append(torch.stack([unit * f * config.sampling.upper_norm for f in torch.linspace(0.1, 1.0, 8).tolist()]))
             for name, start_points in zip([n for n, on in (('interpolate', ev.enable_interpolate), ('rescale', ev.enable_rescale)) if on], rows):
-                solver_kw = dict(z_max=config.sampling.z_max, z_min=config.sampling.z_min, z_exp=config.sampling.z_exp,
-                                 gamma=config.training.gamma, rtol=config.sampling.rtol, atol=config.sampling.atol)
-                images, _ = pfgm_rk45(model, start_points, **solver_kw)
+                images, _ = sample_pfgm(model, len(start_points), shape, config.sampling, config.training.gamma,
+                                        device=device, x_init=start_points)
                 save_image_grid(images, out_dir / f'{name}_{k}.png', nrow=8)
         (out_dir / f'report_{k}.json').write_text(json.dumps(report, indent=2))
         reports.append(report)

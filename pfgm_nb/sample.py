@@ -137,10 +137,11 @@ def sample_pfgm(model, # PFGM network (x, z) -> (v_x, v_z)
                 shape:tuple, # one sample's shape
                 sampling, # the config's `sampling` section (z_max, z_min, upper_norm, z_exp, ode_solver, N, rtol, atol)
                 gamma:float=5.0, # training.gamma
-                generator:torch.Generator|None=None, device=None, callback=None, progress:bool=False):
+                generator:torch.Generator|None=None, device=None, callback=None, progress:bool=False,
+                x_init:torch.Tensor|None=None): # start here instead of prior draws (interpolation, rescaling)
     "Draw `n` samples from a PFGM network with the config's prior and solver; returns (samples, nfe)."
     device = device or next(model.parameters()).device
-    x, _ = pfgm_prior(n, shape, sampling.z_max, sampling.upper_norm, generator=generator, device=device)
+    x = pfgm_prior(n, shape, sampling.z_max, sampling.upper_norm, generator=generator, device=device)[0] if x_init is None else x_init
     solver = PFGM_SOLVERS.get(sampling.ode_solver)
     if solver is None:
         raise ValueError(f"sampling.ode_solver={sampling.ode_solver!r}: choose one of {list(PFGM_SOLVERS)}")
