@@ -158,8 +158,9 @@ class ResBlock(nn.Module):
         super().__init__()
         out_ch = out_ch or in_ch
         self.up, self.down, self.skip_rescale = up, down, skip_rescale
-        self.resample = partial(fir_upsample if fir else naive_upsample, **({'taps': tuple(fir_kernel)} if fir else {})) if up else \
-                        partial(fir_downsample if fir else naive_downsample, **({'taps': tuple(fir_kernel)} if fir else {})) if down else None
+        if up: self.resample = partial(fir_upsample, taps=tuple(fir_kernel)) if fir else naive_upsample
+        elif down: self.resample = partial(fir_downsample, taps=tuple(fir_kernel)) if fir else naive_downsample
+        else: self.resample = None
         self.norm_in = group_norm(in_ch)
         self.conv_in = conv2d(in_ch, out_ch)
         self.cond_proj = linear(cond_dim, out_ch) if cond_dim else None
