@@ -315,6 +315,7 @@ def run_eval(config, # the experiment's config (with the eval flags)
                 n = min(ev.batch_size, ev.num_samples - first)
                 labels = torch.arange(n) % config.data.num_classes if config.training.get('class_conditional', False) else None
                 x, nfe = method.sample(model, n, shape, generator=gen, device=device, progress=progress, labels=labels)
+                if not config.data.centered: x = 2 * x - 1    # data trained in [0, 1] (score_sde's VE): to [-1, 1]
                 batches.append(x.cpu()); nfes.append(nfe)
                 if len(shape) == 3: np.savez_compressed(out_dir / f'samples_{r}.npz', samples=to_uint8_nhwc(x))
                 else: np.savez_compressed(out_dir / f'samples_{r}.npz', samples=x.cpu().numpy())

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['fan_avg_uniform_', 'conv2d', 'linear', 'group_norm', 'sinusoidal_embedding', 'FourierFeatures', 'Conditioning',
            'fir_kernel_2d', 'upfirdn2d', 'fir_upsample', 'fir_downsample', 'naive_upsample', 'naive_downsample',
-           'FIRConvDown', 'ResBlock', 'AttnBlock', 'DownLevel', 'UpLevel', 'NCSNpp', 'MLPField', 'create_model',
-           'n_params', 'original_key_map', 'convert_original_state_dict', 'to_original_state_dict', 'read_checkpoint',
-           'load_original_checkpoint']
+           'FIRConvDown', 'ResBlock', 'AttnBlock', 'InputSkip', 'DownLevel', 'UpLevel', 'NCSNpp', 'MLPField',
+           'create_model', 'n_params', 'original_key_map', 'convert_original_state_dict', 'to_original_state_dict',
+           'read_checkpoint', 'load_original_checkpoint']
 
 # %% ../nbs/02_models.ipynb #93b966dd
 import math
@@ -196,6 +196,17 @@ class AttnBlock(nn.Module):
         return (x + h) / math.sqrt(2) if self.skip_rescale else x + h
 
 # %% ../nbs/02_models.ipynb #ad1d8ffd
+class InputSkip(nn.Module):
+    "score_sde's `Combine`: a 1×1 conv of the resized input, summed with or stacked onto the feature map."
+    def __init__(self, in_ch:int, out_ch:int, # image channels, feature channels
+                 method:str='sum'): # 'sum' or 'cat'
+        super().__init__()
+        if method not in ('sum', 'cat'): raise ValueError(f"progressive_combine={method!r}: use 'sum' or 'cat'")
+        self.method, self.proj = method, conv2d(in_ch, out_ch, kernel=1)
+    def forward(self, image, h):
+        projected = self.proj(image)
+        return projected + h if self.method == 'sum' else torch.cat([projected, h], dim=1)
+
 class DownLevel(nn.Module):
     "One resolution of the down path: residual blocks (each with optional attention), then the down-sampler."
     def __init__(self, blocks, attns, downsample=None, pyramid=None):
@@ -205,9 +216,10 @@ class DownLevel(nn.Module):
 
 class UpLevel(nn.Module):
     "One resolution of the up path: residual blocks on skip-concatenated input, optional attention, the up-sampler."
-    def __init__(self, blocks, attn=None, upsample=None):
+    def __init__(self, blocks, attn=None, upsample=None, pyramid_norm=None, pyramid_conv=None):
         super().__init__()
         self.blocks, self.attn, self.upsample = nn.ModuleList(blocks), attn, upsample
+        self.pyramid_norm, self.pyramid_conv = pyramid_norm, pyramid_conv # output_skip: this resolution's image head
 
 class NCSNpp(nn.Module):
     "score_sde's NCSN++/DDPM++ U-Net with named parts; PFGM head returns (v_x, v_z), image head returns one tensor."
@@ -216,21 +228,29 @@ class NCSNpp(nn.Module):
                  dropout:float=0.1, embedding_type:str='positional', fourier_scale:float=16.0, # conditioning
                  fir:bool=False, fir_kernel=(1, 3, 3, 1), resblock_type:str='biggan', # resampling
                  progressive:str='none', progressive_input:str='none', # output and input pyramids
+                 progressive_combine:str='sum', # how input_skip joins the down path: 'sum' or 'cat'
                  skip_rescale:bool=True, init_scale:float=0.0, centered:bool=True, # details
                  pfgm_head:bool=True, # C+1 output channels returned as (v_x, v_z); else C channels
                  num_classes:int=0): # > 0: class-conditional
         super().__init__()
         if resblock_type != 'biggan':
             raise NotImplementedError(f"resblock_type={resblock_type!r}: only 'biggan' is implemented (all PFGM configs use it)")
-        if progressive != 'none' or progressive_input not in ('none', 'residual'):
-            raise NotImplementedError(f"progressive={progressive!r}, progressive_input={progressive_input!r}: "
-                                      "only progressive='none' with progressive_input 'none' or 'residual' is implemented")
+        if progressive not in ('none', 'output_skip'):
+            raise NotImplementedError(f"progressive={progressive!r}: use 'none' or 'output_skip' (no published "
+                                      "PFGM or score_sde config uses the residual output pyramid)")
+        if progressive_input not in ('none', 'residual', 'input_skip'):
+            raise ValueError(f"progressive_input={progressive_input!r}: use 'none', 'residual' or 'input_skip'")
         self.centered, self.pfgm_head, self.num_channels = centered, pfgm_head, num_channels
+        self.progressive, self.progressive_input = progressive, progressive_input
+        out_ch = num_channels + (1 if pfgm_head else 0)
         cond_dim = 4 * nf
         resolutions = [image_size // 2**i for i in range(len(ch_mult))]
         block = partial(ResBlock, cond_dim=cond_dim, dropout=dropout, fir=fir, fir_kernel=fir_kernel,
                         skip_rescale=skip_rescale, init_scale=init_scale)
         attn_block = partial(AttnBlock, skip_rescale=skip_rescale, init_scale=init_scale)
+        taps = tuple(fir_kernel)
+        self.resize_down = partial(fir_downsample, taps=taps) if fir else naive_downsample # parameter-free pyramids
+        self.resize_up = partial(fir_upsample, taps=taps) if fir else naive_upsample
 
         self.cond = Conditioning(nf, embedding_type, fourier_scale, num_classes)
         self.conv_in = conv2d(num_channels, nf)
@@ -247,6 +267,9 @@ class NCSNpp(nn.Module):
                 downsample = block(in_ch, down=True)
                 if progressive_input == 'residual':
                     pyramid = FIRConvDown(pyramid_ch, in_ch, fir_kernel); pyramid_ch = in_ch
+                elif progressive_input == 'input_skip':
+                    pyramid = InputSkip(num_channels, in_ch, progressive_combine)
+                    if progressive_combine == 'cat': in_ch *= 2
                 skip_chs.append(in_ch)
             self.down.append(DownLevel(blocks, attns, downsample, pyramid))
         self.mid = nn.ModuleList([block(in_ch), attn_block(in_ch), block(in_ch)])
@@ -257,10 +280,13 @@ class NCSNpp(nn.Module):
                 blocks.append(block(in_ch + skip_chs.pop(), nf * ch_mult[level])); in_ch = nf * ch_mult[level]
             attn = attn_block(in_ch) if resolutions[level] in attn_resolutions else None
             upsample = block(in_ch, up=True) if level != 0 else None
-            self.up.append(UpLevel(blocks, attn, upsample))
+            head = ((group_norm(in_ch), conv2d(in_ch, out_ch, init_scale=init_scale)) if progressive == 'output_skip'
+                    else (None, None))
+            self.up.append(UpLevel(blocks, attn, upsample, *head))
         assert not skip_chs
-        self.norm_out = group_norm(in_ch)
-        self.conv_out = conv2d(in_ch, num_channels + (1 if pfgm_head else 0), init_scale=init_scale)
+        if progressive == 'none':
+            self.norm_out = group_norm(in_ch)
+            self.conv_out = conv2d(in_ch, out_ch, init_scale=init_scale)
 
     def forward(self, x:torch.Tensor, # (B, C, H, W) images
                 cond:torch.Tensor, # (B,) z for PFGM (raw for positional, log taken for fourier), or σ/t for others
@@ -277,18 +303,25 @@ class NCSNpp(nn.Module):
                 skips.append(h)
             if level.downsample is not None:
                 h = level.downsample(skips[-1], temb)
-                if level.pyramid is not None:
+                if self.progressive_input == 'residual':
                     pyramid = level.pyramid(pyramid)
                     pyramid = (pyramid + h) / math.sqrt(2) if level.downsample.skip_rescale else pyramid + h
                     h = pyramid
+                elif self.progressive_input == 'input_skip':
+                    pyramid = self.resize_down(pyramid)
+                    h = level.pyramid(pyramid, h)
                 skips.append(h)
         h = self.mid[0](skips[-1], temb)
         h = self.mid[2](self.mid[1](h), temb)
+        out = None
         for level in self.up:
             for block in level.blocks: h = block(torch.cat([h, skips.pop()], dim=1), temb)
             if level.attn is not None: h = level.attn(h)
+            if level.pyramid_conv is not None:    # output_skip: add this resolution's image to the upsampled sum
+                level_image = level.pyramid_conv(F.silu(level.pyramid_norm(h)))
+                out = level_image if out is None else self.resize_up(out) + level_image
             if level.upsample is not None: h = level.upsample(h, temb)
-        out = self.conv_out(F.silu(self.norm_out(h)))
+        if self.progressive == 'none': out = self.conv_out(F.silu(self.norm_out(h)))
         if not self.pfgm_head: return out
         return out[:, :-1], out[:, -1].mean(dim=(1, 2))
 
@@ -303,11 +336,12 @@ def _original_modules(self:NCSNpp)->list:
         mods += [m for m in (level.downsample, level.pyramid) if m is not None]
     mods += list(self.mid)
     for level in self.up:
-        mods += list(level.blocks) + [m for m in (level.attn, level.upsample) if m is not None]
-    return mods + [self.norm_out, self.conv_out]
+        mods += list(level.blocks) + [m for m in (level.attn, level.pyramid_norm, level.pyramid_conv, level.upsample)
+                                      if m is not None]
+    return mods + ([self.norm_out, self.conv_out] if self.progressive == 'none' else [])
 NCSNpp.original_modules = _original_modules
 
-# %% ../nbs/02_models.ipynb #7496a61d
+# %% ../nbs/02_models.ipynb #f7ec23ab
 class MLPField(nn.Module):
     "MLP field / denoiser for vector data with the U-Net's conditioning."
     def __init__(self, dim:int, # data dimension
@@ -328,7 +362,7 @@ class MLPField(nn.Module):
         if not self.pfgm_head: return out.view_as(x)
         return out[:, :-1].view_as(x), out[:, -1]
 
-# %% ../nbs/02_models.ipynb #41c9fc2a
+# %% ../nbs/02_models.ipynb #1f7ed210
 def create_model(config, # a seed-compatible ConfigDict (see `pfgm_nb.configs`)
                  device='cpu', # where to put the parameters
                 )->nn.Module:
@@ -344,7 +378,8 @@ def create_model(config, # a seed-compatible ConfigDict (see `pfgm_nb.configs`)
                      num_res_blocks=m.num_res_blocks, attn_resolutions=tuple(m.attn_resolutions), dropout=m.dropout,
                      embedding_type=m.embedding_type, fourier_scale=m.fourier_scale, fir=m.fir,
                      fir_kernel=tuple(m.fir_kernel), resblock_type=m.resblock_type, progressive=m.progressive,
-                     progressive_input=m.progressive_input, skip_rescale=m.skip_rescale, init_scale=m.init_scale,
+                     progressive_input=m.progressive_input, progressive_combine=m.get('progressive_combine', 'sum'),
+                     skip_rescale=m.skip_rescale, init_scale=m.init_scale,
                      centered=data.centered, pfgm_head=pfgm_head, num_classes=num_classes)
     elif m.name == 'mlp':
         dim = data.get('dim', 0) or data.num_channels * data.image_size**2
@@ -358,7 +393,7 @@ def n_params(model:nn.Module)->int:
     "All parameters, frozen ones included (as the original counts them)."
     return sum(p.numel() for p in model.parameters())
 
-# %% ../nbs/02_models.ipynb #a12fee2e
+# %% ../nbs/02_models.ipynb #7474d781
 _RES_NAMES = dict(norm_in='GroupNorm_0', conv_in='Conv_0', cond_proj='Dense_0', norm_out='GroupNorm_1',
                   conv_out='Conv_1', skip='Conv_2')
 _ATTN_NAMES = dict(norm='GroupNorm_0', query='NIN_0', key='NIN_1', value='NIN_2', proj='NIN_3')
@@ -371,6 +406,7 @@ def _original_param_name(module:nn.Module, local:str): # -> (original local name
         if head == 'norm': return f"GroupNorm_0.{leaf}", False
         return f"{_ATTN_NAMES[head]}.{'W' if leaf == 'weight' else 'b'}", leaf == 'weight'
     if isinstance(module, FIRConvDown): return f"Conv2d_0.{local}", False
+    if isinstance(module, InputSkip): return local.replace('proj', 'Conv_0'), False
     if isinstance(module, FourierFeatures): return 'W', False
     return local, False
 
@@ -384,7 +420,7 @@ def original_key_map(model:NCSNpp)->list: # [(original key, our key, transpose, 
             pairs.append((f"all_modules.{index}.{orig_local}", ours[id(param)], transpose, param.requires_grad))
     return pairs
 
-# %% ../nbs/02_models.ipynb #e20a69e3
+# %% ../nbs/02_models.ipynb #381f10c9
 def _strip_module(state:dict)->dict:
     return {k.removeprefix('module.'): v for k, v in state.items()}
 
@@ -419,7 +455,7 @@ def to_original_state_dict(model:NCSNpp, # our network
         out[f"module.{orig}"] = tensor.t().contiguous() if tr else tensor.clone()
     return out
 
-# %% ../nbs/02_models.ipynb #3d105b6c
+# %% ../nbs/02_models.ipynb #20097daa
 def read_checkpoint(path, # a .pth file
                     map_location='cpu', # where tensors go
                    )->dict:

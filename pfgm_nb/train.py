@@ -219,6 +219,7 @@ def save_sample_grid(model, ema, method, config, path, device, n:int=36):
         shape = (config.data.num_channels, config.data.image_size, config.data.image_size)
         labels = torch.arange(n) % config.data.num_classes if config.training.get('class_conditional', False) else None
         samples, _ = method.sample(model, n, shape, torch.Generator().manual_seed(config.seed), device, labels=labels)
+        if not config.data.centered: samples = 2 * samples - 1    # data trained in [0, 1]: to [-1, 1]
         save_image_grid(samples, path, nrow=6)
     finally:
         with torch.no_grad():
