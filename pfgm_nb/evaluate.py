@@ -6,7 +6,7 @@
 __all__ = ['INCEPTION_FILE', 'inception_model', 'image_features', 'feature_stats', 'load_reference_stats', 'fid_kid',
            'inception_probs', 'inception_score', 'digits_classifier', 'digits_features', 'digits_metrics',
            'w2_distance', 'gaussians8_nll', 'pfgm_prior_logp', 'original_bpd_excess', 'pfgm_log_likelihood',
-           'bits_per_dim', 'to_uint8_nhwc', 'save_image_grid', 'slerp', 'run_eval']
+           'bits_per_dim', 'to_uint8_nhwc', 'save_image_grid', 'slerp', 'score_samples', 'run_eval']
 
 # %% ../nbs/04a_metrics.ipynb #3cb223fb
 import functools
@@ -239,7 +239,8 @@ def slerp(a:torch.Tensor, b:torch.Tensor, weights:torch.Tensor)->torch.Tensor: #
     return direction * ((1 - w) * norm_a + w * norm_b)
 
 # %% ../nbs/04a_metrics.ipynb #31d57a88
-def _score_samples(samples:torch.Tensor, config, device)->dict:
+def score_samples(samples:torch.Tensor, # samples in model space, (n, C, H, W) or (n, d)
+                  config, device)->dict:
     "Quality metrics that fit the data: digit metrics, 2-D W2/NLL, or FID/IS/KID with Inception."
     from pfgm_nb.data import load_dataset, TOYS_2D, training_data
     name = config.data.dataset
@@ -325,7 +326,7 @@ def run_eval(config, # the experiment's config (with the eval flags)
                           solver=config.sampling.ode_solver if config.training.sde != 'pfgmpp' else 'heun')
             if ev.save_images and len(shape) == 3: save_image_grid(samples[:64], out_dir / f'ode_images_{k}.png')
             if ev.enable_fid or len(shape) != 3 or config.data.dataset == 'digits':
-                report.update(_score_samples(samples, config, device))
+                report.update(score_samples(samples, config, device))
         if ev.enable_bpd:
             split = ev.dataset if ev.dataset != 'test' else ev.bpd_dataset
             data, offset = _bpd_batches(config, split, gen)

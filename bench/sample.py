@@ -1,0 +1,48 @@
+"""Sampling cost per method and solver on the embedded digits: NFE, seconds per 1000 samples, and the quality reached
+(fd_digits), from networks trained for the same number of steps.
+
+The networks are the replication chapter's (runs/replication/digits/, written by `make replicate`); missing ones are
+trained here first with the same code (`pfgm_nb.replication.trained`).
+
+    python bench/sample.py                        # CPU, networks trained for 3000 steps
+    python bench/sample.py --device cuda --n 10000
+"""
+import argparse, math
+
+import torch
+
+from pfgm_nb.replication import run_folder, sample_quality, trained
+
+RUNS = {'PFGM': ('poisson/digits', {}), 'PFGM++ D=128': ('pfgmpp/digits_d128', {'training.D': 128.0}),
+        'PFGM++ D=inf': ('pfgmpp/digits_d128', {'training.D': math.inf}), 'VP': ('vp/digits', {})}
+SAMPLERS = [('PFGM', 'RK45 (rtol 1e-4)', dict(ode_solver='rk45', rtol=1e-4, atol=1e-4)),
+            ('PFGM', 'RK45 (rtol 1e-2)', dict(ode_solver='rk45', rtol=1e-2, atol=1e-2)),
+            ('PFGM', 'Euler 100', dict(ode_solver='forward_euler', N=100)),
+            ('PFGM', 'Euler 20', dict(ode_solver='forward_euler', N=20)),
+            ('PFGM++ D=128', 'Heun 18 steps', dict(num_steps=18)),
+            ('PFGM++ D=128', 'Heun 5 steps', dict(num_steps=5)),
+            ('PFGM++ D=inf', 'Heun 18 steps', dict(num_steps=18)),
+            ('VP', 'RK45 (rtol 1e-4)', dict(solver='rk45', rtol=1e-4, atol=1e-4)),
+            ('VP', 'Euler 100', dict(solver='euler', steps=100)),
+            ('VP', 'Euler 20', dict(solver='euler', steps=20))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--root', default='runs/replication')
+    parser.add_argument('--train-steps', type=int, default=3000)
+    parser.add_argument('--n', type=int, default=1000, help='samples per row')
+    parser.add_argument('--device', default='cpu')
+    args = parser.parse_args()
+    runs = {name: trained(preset, run_folder(args.root, 'digits', name, args.train_steps), args.train_steps, overrides,
+                          device=args.device) for name, (preset, overrides) in RUNS.items()}
+    print(f"\ndigits, {args.train_steps} training steps per method, {args.n} samples per row, device {args.device}, "
+          f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads\n")
+    print(f"{'method':>14} {'sampler':>18} {'NFE':>6} {'s / 1000':>9} {'fd_digits':>10} {'kid_pixels':>11}")
+    for name, sampler, settings in SAMPLERS:
+        row = sample_quality(*runs[name], n=args.n, device=args.device, **settings)
+        print(f"{name:>14} {sampler:>18} {row['nfe']:>6} {row['sec_per_1000']:9.3f} {row['fd_digits']:10.3f} {row['kid_pixels']:11.5f}")
+
+
+if __name__ == '__main__':
+    main()
