@@ -23,8 +23,8 @@ def step_time(model, batch, image_size, device, repeats, autocast_dtype=None, ch
         if device.type == 'cuda': torch.cuda.synchronize()
         start = time.perf_counter()
         with torch.autocast(device.type, dtype=autocast_dtype, enabled=autocast_dtype is not None):
-            vx, vz = model(x, z)
-            loss = vx.float().square().mean() + vz.float().square().mean()
+            out = model(x, z)          # PFGM: (v_x, v_z); the other methods: one image-shaped tensor
+            loss = sum(o.float().square().mean() for o in (out if isinstance(out, tuple) else (out,)))
         loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
         if device.type == 'cuda': torch.cuda.synchronize()
         if i: times.append(time.perf_counter() - start)          # the first step is a warm-up

@@ -49,6 +49,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     sampling.z_exp = 5.0                     # below this z, v_z comes from the normalisation
     sampling.rtol = 1e-4
     sampling.atol = 1e-4
+    sampling.max_nfe = 100_000               # RK45 evaluation budget (ours; the original has none)
     sampling.vs = False
     sampling.sigma_min = 0.002               # PFGM++/EDM Heun grid
     sampling.sigma_max = 80.0
