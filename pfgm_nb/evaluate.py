@@ -190,7 +190,9 @@ def pfgm_log_likelihood(field_fn, # (x, z) -> (v_x, v_z)
     "log-density of data under the PFGM flow: forward ODE in log z with the divergence, plus the exact prior."
     from torchdiffeq import odeint
     drift = pfgm_drift(field_fn, z_exp, gamma)
-    if probe is None: probe = torch.randint(0, 2, x.shape, generator=generator, device=x.device).to(x.dtype) * 2 - 1
+    if probe is None:   # drawn where the generator lives, used where x lives
+        draw_on = generator.device if generator is not None else x.device
+        probe = torch.randint(0, 2, x.shape, generator=generator, device=draw_on).to(x.device, x.dtype) * 2 - 1
     counter = [0]
     def augmented(t, state):
         x_t, _ = state

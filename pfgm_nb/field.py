@@ -82,7 +82,8 @@ def pfgm_perturb(x:torch.Tensor, # (B, ...) clean data in [-1, 1]
                 ):
     "Perturb data as PFGM's Algorithm 2: returns (x + u·‖ε‖·(1+τ)^m, z0·(1+τ)^m), optionally with m."
     n_rows, n_dim = x.shape[0], x[0].numel()
-    opts = dict(generator=generator, device=x.device, dtype=x.dtype)
+    # draws happen where the generator lives (a CPU generator feeds a CUDA batch too), then move to the data
+    opts = dict(generator=generator, device=generator.device if generator is not None else x.device, dtype=x.dtype)
     m = torch.rand(n_rows, **opts) * M
     z0 = (torch.randn(n_rows, **opts) * sigma).abs()
     if restrict_M:
@@ -91,8 +92,9 @@ def pfgm_perturb(x:torch.Tensor, # (B, ...) clean data in [-1, 1]
     direction = torch.randn(n_rows, n_dim, **opts)
     direction = direction / torch.linalg.vector_norm(direction, dim=1, keepdim=True)
     eps_norm = torch.linalg.vector_norm(torch.randn(n_rows, n_dim, **opts), dim=1) * sigma
-    x_pert = x + (direction * (eps_norm * growth)[:, None]).view_as(x)
-    return (x_pert, z0 * growth, m) if return_m else (x_pert, z0 * growth)
+    x_pert = x + (direction * (eps_norm * growth)[:, None]).to(x.device).view_as(x)
+    z = (z0 * growth).to(x.device)
+    return (x_pert, z, m.to(x.device)) if return_m else (x_pert, z)
 
 # %% ../nbs/00_field.ipynb #7aeb9a8e
 def chi2_draws(n:int, # number of draws
@@ -113,7 +115,9 @@ def student_t_noise(n:int, # rows
                     device=None, dtype=torch.float32, # where and how to return the noise
                    )->torch.Tensor: # (n, *shape) noise whose norm has R²/(σ²D) ~ BetaPrime(N/2, D/2)
     "Noise of the PFGM++ kernel: σ·ε/√(χ²_D/D), uniform direction, the radius of PFGM++ with r = σ√D."
-    gauss = torch.randn((n, *shape), generator=generator, device=device, dtype=dtype)
+    draw_on = generator.device if generator is not None else device   # a CPU generator can serve a CUDA run
+    gauss = torch.randn((n, *shape), generator=generator, device=draw_on, dtype=dtype)
+    if device is not None: gauss = gauss.to(device)
     sigma = torch.as_tensor(sigma, device=gauss.device, dtype=dtype).reshape(-1, *[1] * len(shape))
     if math.isinf(D): return sigma * gauss
     inv_scale = torch.sqrt(D / chi2_draws(n, D, generator)).to(device=gauss.device, dtype=dtype)

@@ -86,7 +86,7 @@ class PFGMPP:
         was_training = model.training; model.eval()
         try: return edm_heun(self.denoiser(model, None if labels is None else labels.to(device)), x, num_steps=self.num_steps,
                              sigma_min=self.sigma_min, sigma_max=self.sigma_max, rho=self.rho, noise=self.noise,
-                             generator=generator if device.type == 'cpu' else None, progress=progress)
+                             generator=generator, progress=progress)
         finally: model.train(was_training)
 
 # %% ../nbs/05_methods.ipynb #763f76e8

@@ -141,7 +141,8 @@ def edm_heun(denoiser, # (x, σ (B,)) -> D(x, σ): a preconditioned network or `
         for i in tqdm(range(num_steps), desc='heun', disable=not progress, mininterval=1):
             sig, sig_next = float(sigmas[i]), float(sigmas[i + 1])
             if noise > 0:
-                x = x + noise * sig * torch.randn(x.shape, generator=generator, device=x.device, dtype=x.dtype)
+                draw_on = generator.device if generator is not None else x.device
+                x = x + noise * sig * torch.randn(x.shape, generator=generator, device=draw_on, dtype=x.dtype).to(x.device)
             d = slope(x, sig)
             x_next = x + (sig_next - sig) * d
             if sig_next > 0: x_next = x + (sig_next - sig) * (d + slope(x_next, sig_next)) / 2
