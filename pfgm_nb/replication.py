@@ -90,9 +90,13 @@ def mean_std(rows:list, metric:str, **where)->tuple: # (mean, std, count) of the
     std = math.sqrt(sum((v - mean)**2 for v in values) / (len(values) - 1)) if len(values) > 1 else 0.0
     return mean, std, len(values)
 
-def verdict(better:float, worse:float, margin:float=0.0)->str:
-    "'replicated' if `better` is lower than `worse` by more than `margin`, 'not replicated' if higher by more, else 'tie'."
-    if math.isnan(better) or math.isnan(worse): return 'no result (a solver gave up)'
-    if better < worse - margin: return 'replicated'
-    if better > worse + margin: return 'not replicated'
-    return 'tie (within the seed spread)'
+def verdict(value:float, reference:float, # the claim's number and the one it is measured against (lower is better)
+            margin:float=0.0, # the noise level a difference must exceed
+            kind:str='beats', # 'beats': value < reference − margin; 'on par': value ≤ reference + margin
+           )->str:
+    "Word the outcome of a claim that `value` beats, or is on par with, `reference`."
+    if math.isnan(value) or math.isnan(reference): return 'no result (a solver gave up)'
+    if kind == 'on par': return 'replicated' if value <= reference + margin else 'not replicated'
+    if value < reference - margin: return 'replicated'
+    if value <= reference + margin: return 'not replicated (a tie within the margin)'
+    return 'not replicated'

@@ -58,8 +58,11 @@ def dopri5(f, # f(t, x) -> dx/dt
           )->torch.Tensor:
     "torchdiffeq's adaptive Dormand–Prince from t_start to t_end, with an evaluation budget; returns x(t_end)."
     span = torch.tensor([t_start, t_end], dtype=x.dtype, device=x.device)
-    try:   # each attempted step costs 6 evaluations (7 stages, first-same-as-last)
-        return odeint(f, x, span, method='dopri5', rtol=rtol, atol=atol, options=dict(max_num_steps=max(max_nfe // 6, 1)))[-1]
+    # step_t: the last step lands on t_end, so the field is never probed past it (as SciPy's solve_ivp);
+    # each attempted step costs 6 evaluations (7 stages, first-same-as-last)
+    options = dict(max_num_steps=max(max_nfe // 6, 1), step_t=span[1:])
+    try:
+        return odeint(f, x, span, method='dopri5', rtol=rtol, atol=atol, options=options)[-1]
     except AssertionError as err:
         if 'max_num_steps' not in str(err): raise
         raise SolverGaveUp(f"RK45 gave up after about {max_nfe} evaluations at rtol {rtol:g}, atol {atol:g}: the ODE is too "
@@ -78,7 +81,7 @@ def pfgm_rk45(field_fn, # (x, z) -> (v_x, v_z)
     bar = tqdm(total=round(math.log(z_max / z_min), 3), desc='rk45 (log z)', disable=not progress, unit='', mininterval=1)
     def watched(t, state):
         out = drift(t, state)
-        if progress: bar.n = round(math.log(z_max) - float(t), 3); bar.refresh()
+        if progress: bar.n = min(round(math.log(z_max) - float(t), 3), bar.total); bar.refresh()
         if callback is not None: callback(dict(x=state, z=math.exp(float(t)), nfe=counter[0]))
         return out
     try:
