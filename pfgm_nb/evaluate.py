@@ -116,7 +116,7 @@ def digits_classifier(cache_dir:str|None=None, # where the weights are cached; N
         return net.eval()
     x = load_digits_images().flatten(1).double()
     y = torch.from_numpy(load_digits().target)
-    with torch.random.fork_rng():
+    with torch.random.fork_rng(), torch.enable_grad():   # callers may sit inside torch.no_grad()
         torch.manual_seed(0)
         net = _digits_net()
         opt = torch.optim.Adam(net.parameters(), lr=3e-3, weight_decay=1e-4)
