@@ -1,8 +1,9 @@
-"""Every method trains and samples through `pfgm-main`: 2-D quality per method, digits runs, class-conditional PFGM++."""
+"""Every method trains and samples through `pfgm-main`: 2-D quality per method, digits runs, class-conditional PFGM++, VE NCSN++."""
 import json, pathlib, subprocess, sys
 
 import numpy as np
 import pytest
+import torch
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
@@ -55,7 +56,7 @@ def test_class_conditional_pfgmpp_on_digits(tmp_path):
     report = train_and_eval('pfgmpp/digits_d128_cond', tmp_path, 10, '--config.training.batch_size=64',
                             '--config.training.small_batch_size=64', '--config.sampling.num_steps=4', num_samples=20)
     assert report['nfe'] == 7
-    ckpt = __import__('torch').load(tmp_path / 'checkpoints' / 'checkpoint_1.pth', weights_only=True)
+    ckpt = torch.load(tmp_path / 'checkpoints' / 'checkpoint_1.pth', weights_only=True)
     assert any('label_proj' in k for k in ckpt['model'])
 
 
@@ -63,3 +64,24 @@ def test_pfgm_refuses_class_conditional_training(tmp_path):
     res = pfgm_main('--config', 'poisson/digits', '--mode', 'train', '--workdir', tmp_path,
                     '--config.training.class_conditional=True')
     assert res.returncode == 2 and "set training.sde='pfgmpp'" in res.stderr
+
+
+def test_score_sde_ve_ncsnpp_trains_and_samples_on_cifar_shaped_files(tmp_path):
+    """score_sde's VE NCSN++ (output-skip and input-skip pyramids, data in [0, 1]) through the same commands, shrunk."""
+    from pfgm_nb.data import write_fake_cifar10
+    write_fake_cifar10(tmp_path / 'cifar', n_per_batch=8)
+    small = ['--config.data.data_dir', tmp_path / 'cifar', '--config.model.nf=16', '--config.model.num_res_blocks=1',
+             '--config.training.batch_size=8', '--config.training.small_batch_size=8',
+             '--config.sampling.ode_solver=euler', '--config.sampling.N=4']
+    res = pfgm_main('--config', 've/cifar10_ncsnpp_continuous', '--mode', 'train', '--workdir', tmp_path / 'run',
+                    '--config.training.n_iters=2', '--config.training.snapshot_freq=2', *small)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert (tmp_path / 'run' / 'samples' / 'iter_2.png').exists()
+    keys = torch.load(tmp_path / 'run' / 'checkpoints' / 'checkpoint_1.pth', weights_only=True)['model'].keys()
+    assert any(k.endswith('Conv_0.weight') for k in keys)          # the input-skip projections, in the original layout
+    res = pfgm_main('--config', 've/cifar10_ncsnpp_continuous', '--mode', 'eval', '--workdir', tmp_path / 'run',
+                    '--config.eval.begin_ckpt=1', '--config.eval.end_ckpt=1', '--config.eval.enable_sampling',
+                    '--config.eval.enable_fid=False', '--config.eval.num_samples=6', '--config.eval.batch_size=6', *small)
+    assert res.returncode == 0, res.stderr[-2000:]
+    report = json.loads(res.stdout.strip().splitlines()[-1])
+    assert report['nfe'] == 4 and report['method'] == 'vesde'
