@@ -11,10 +11,9 @@ import argparse, math
 
 import torch
 
-from pfgm_nb.replication import run_folder, sample_quality, trained
+from pfgm_nb.replication import method_runs, run_folder, sample_quality, trained
 
-RUNS = {'PFGM': ('poisson/digits', {}), 'PFGM++ D=128': ('pfgmpp/digits_d128', {'training.D': 128.0}),
-        'PFGM++ D=inf': ('pfgmpp/digits_d128', {'training.D': math.inf}), 'VP': ('vp/digits', {})}
+RUNS = method_runs('digits', [128.0, math.inf])   # the replication's runs, so its trained networks are reused
 SAMPLERS = [('PFGM', 'RK45 (rtol 1e-4)', dict(ode_solver='rk45', rtol=1e-4, atol=1e-4)),
             ('PFGM', 'RK45 (rtol 1e-2)', dict(ode_solver='rk45', rtol=1e-2, atol=1e-2)),
             ('PFGM', 'Euler 100', dict(ode_solver='forward_euler', N=100)),

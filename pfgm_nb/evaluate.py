@@ -19,6 +19,7 @@ import torch
 from cleanfid import fid as cleanfid_fid
 
 from .data import load_digits_images
+from .field import draw_device
 from .sample import pfgm_drift
 
 # %% ../nbs/04a_metrics.ipynb #2b784f34
@@ -200,9 +201,9 @@ def pfgm_log_likelihood(field_fn, # (x, z) -> (v_x, v_z)
     "log-density of data under the PFGM flow: forward ODE in log z with the divergence, plus the exact prior."
     from torchdiffeq import odeint
     drift = pfgm_drift(field_fn, z_exp, gamma)
-    if probe is None:   # drawn where the generator lives, used where x lives
-        draw_on = generator.device if generator is not None else x.device
-        probe = torch.randint(0, 2, x.shape, generator=generator, device=draw_on).to(x.device, x.dtype) * 2 - 1
+    if probe is None:
+        flips = torch.randint(0, 2, x.shape, generator=generator, device=draw_device(generator, x.device))
+        probe = flips.to(x.device, x.dtype) * 2 - 1
     counter = [0]
     def augmented(t, state):
         x_t, _ = state
@@ -299,6 +300,7 @@ def run_eval(config, # the experiment's config (with the eval flags)
              progress:bool=True)->list: # one report dict per evaluated checkpoint
     "Evaluate checkpoints begin_ckpt..end_ckpt as the eval flags ask; write samples, grids and reports."
     import json, time
+    from pfgm_nb.configs import data_shape
     from pfgm_nb.models import load_original_checkpoint
     from pfgm_nb.prior import pfgm_prior
     from pfgm_nb.methods import get_method
@@ -316,7 +318,7 @@ def run_eval(config, # the experiment's config (with the eval flags)
         have = sorted(p.name for p in (workdir / 'checkpoints').glob('checkpoint_*.pth')) if (workdir / 'checkpoints').exists() else []
         raise FileNotFoundError(f"no checkpoints {ev.begin_ckpt}..{ev.end_ckpt} in {workdir / 'checkpoints'} (found {have}): "
                                 f"set --config.eval.begin_ckpt/--config.eval.end_ckpt")
-    shape = (config.data.dim,) if config.data.get('dim', 0) else (config.data.num_channels, config.data.image_size, config.data.image_size)
+    shape = data_shape(config)
     reports = []
     for k in found:
         model = load_original_checkpoint(workdir / 'checkpoints' / f'checkpoint_{k}.pth', config, use_ema=True, device=device)

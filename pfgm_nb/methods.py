@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from .field import student_t_noise
 from .prior import pfgmpp_prior
-from .sample import dopri5, edm_heun, sample_pfgm
+from .sample import MAX_NFE, dopri5, edm_heun, sample_pfgm
 from .train import pfgm_loss
 
 # %% ../nbs/05_methods.ipynb #e8f9701b
@@ -105,7 +105,7 @@ class ScoreSDE:
     steps: int = 100 # Euler steps
     rtol: float = 1e-5
     atol: float = 1e-5
-    max_nfe: int = 100_000 # RK45 evaluation budget (`SolverGaveUp` past it)
+    max_nfe: int = MAX_NFE # RK45 evaluation budget (`SolverGaveUp` past it)
     pfgm_head = False
 
     def __post_init__(self):
@@ -181,6 +181,7 @@ def get_method(config):
         return PFGMPP(D=float(t.D), sigma_data=t.sigma_data, P_mean=t.P_mean, P_std=t.P_std, sigma_min=s.sigma_min,
                       sigma_max=s.sigma_max, rho=s.rho, num_steps=s.num_steps)
     if t.sde in ('vesde', 'vpsde', 'subvpsde'):
-        return ScoreSDE(t.sde, m.beta_min, m.beta_max, m.sigma_min, m.sigma_max, s.get('eps', 1e-5), t.reduce_mean,
-                        'rk45' if s.ode_solver == 'rk45' else 'euler', s.N, s.rtol, s.atol, s.get('max_nfe', 100_000))
+        return ScoreSDE(t.sde, beta_min=m.beta_min, beta_max=m.beta_max, sigma_min=m.sigma_min, sigma_max=m.sigma_max,
+                        eps=s.get('eps', 1e-5), reduce_mean=t.reduce_mean, solver='rk45' if s.ode_solver == 'rk45' else 'euler',
+                        steps=s.N, rtol=s.rtol, atol=s.atol, max_nfe=s.get('max_nfe', MAX_NFE))
     raise ValueError(f"unknown training.sde {t.sde!r}: use 'poisson', 'pfgmpp', 'vesde', 'vpsde' or 'subvpsde'")

@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['fan_avg_uniform_', 'conv2d', 'linear', 'group_norm', 'sinusoidal_embedding', 'FourierFeatures', 'Conditioning',
            'fir_kernel_2d', 'upfirdn2d', 'fir_upsample', 'fir_downsample', 'naive_upsample', 'naive_downsample',
-           'FIRConvDown', 'ResBlock', 'AttnBlock', 'InputSkip', 'DownLevel', 'UpLevel', 'NCSNpp', 'MLPField',
-           'create_model', 'n_params', 'original_key_map', 'convert_original_state_dict', 'to_original_state_dict',
-           'read_checkpoint', 'load_original_checkpoint']
+           'resamplers', 'FIRConvDown', 'ResBlock', 'AttnBlock', 'InputSkip', 'DownLevel', 'UpLevel', 'NCSNpp',
+           'MLPField', 'create_model', 'n_params', 'original_key_map', 'convert_original_state_dict',
+           'to_original_state_dict', 'read_checkpoint', 'load_original_checkpoint']
 
 # %% ../nbs/02_models.ipynb #93b966dd
 import math
@@ -134,6 +134,11 @@ def naive_downsample(x):
     "2× average pooling."
     return F.avg_pool2d(x, 2)
 
+def resamplers(fir:bool, taps=(1, 3, 3, 1))->tuple: # (up, down) parameter-free 2× resamplers
+    "FIR resamplers with these taps, or nearest-neighbour / average pooling."
+    if fir: return partial(fir_upsample, taps=tuple(taps)), partial(fir_downsample, taps=tuple(taps))
+    return naive_upsample, naive_downsample
+
 # %% ../nbs/02_models.ipynb #ff93ebf5
 class FIRConvDown(nn.Module):
     "FIR filter then 3×3 conv of stride 2 (score_sde's fused `conv_downsample_2d`)."
@@ -158,9 +163,8 @@ class ResBlock(nn.Module):
         super().__init__()
         out_ch = out_ch or in_ch
         self.up, self.down, self.skip_rescale = up, down, skip_rescale
-        if up: self.resample = partial(fir_upsample, taps=tuple(fir_kernel)) if fir else naive_upsample
-        elif down: self.resample = partial(fir_downsample, taps=tuple(fir_kernel)) if fir else naive_downsample
-        else: self.resample = None
+        upsample, downsample = resamplers(fir, fir_kernel)
+        self.resample = upsample if up else downsample if down else None
         self.norm_in = group_norm(in_ch)
         self.conv_in = conv2d(in_ch, out_ch)
         self.cond_proj = linear(cond_dim, out_ch) if cond_dim else None
@@ -248,9 +252,7 @@ class NCSNpp(nn.Module):
         block = partial(ResBlock, cond_dim=cond_dim, dropout=dropout, fir=fir, fir_kernel=fir_kernel,
                         skip_rescale=skip_rescale, init_scale=init_scale)
         attn_block = partial(AttnBlock, skip_rescale=skip_rescale, init_scale=init_scale)
-        taps = tuple(fir_kernel)
-        self.resize_down = partial(fir_downsample, taps=taps) if fir else naive_downsample # parameter-free pyramids
-        self.resize_up = partial(fir_upsample, taps=taps) if fir else naive_upsample
+        self.resize_up, self.resize_down = resamplers(fir, fir_kernel)   # the parameter-free pyramids
 
         self.cond = Conditioning(nf, embedding_type, fourier_scale, num_classes)
         self.conv_in = conv2d(num_channels, nf)

@@ -207,6 +207,7 @@ def gather_rows(local:torch.Tensor)->torch.Tensor:
 
 def save_sample_grid(model, ema, method, config, path, device, n:int=36):
     "Sample a small grid with the EMA weights (training weights restored after); PFGM uses 50 Heun steps here."
+    from pfgm_nb.configs import data_shape
     from pfgm_nb.evaluate import save_image_grid
     if config.training.sde == 'poisson':     # bounded cost: an early network can make adaptive RK45 take thousands of steps
         from pfgm_nb.methods import get_method
@@ -216,7 +217,7 @@ def save_sample_grid(model, ema, method, config, path, device, n:int=36):
     backup = [p.detach().clone() for p in model.parameters() if p.requires_grad]
     ema.copy_to(model)
     try:
-        shape = (config.data.num_channels, config.data.image_size, config.data.image_size)
+        shape = data_shape(config)
         labels = torch.arange(n) % config.data.num_classes if config.training.get('class_conditional', False) else None
         samples, _ = method.sample(model, n, shape, torch.Generator().manual_seed(config.seed), device, labels=labels)
         if not config.data.centered: samples = 2 * samples - 1    # data trained in [0, 1]: to [-1, 1]
