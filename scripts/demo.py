@@ -1,10 +1,10 @@
 """`make demo`: the main job on the embedded default data, written to runs/demo/.
 
 Trains PFGM and PFGM++ (D = 128) on scikit-learn's 8x8 digits through the papermill path a GPU user would copy
-(nbs/03_train.ipynb with parameters), samples each with its default sampler (PFGM: RK45 in log z; PFGM++: Heun,
+(nbs/train_job.ipynb with parameters), samples each with its default sampler (PFGM: RK45 in log z; PFGM++: Heun,
 35 NFE), scores the samples, and writes:
 
-    runs/demo/03_train_{pfgm,pfgmpp}.ipynb   the executed training notebooks
+    runs/demo/train_job_{pfgm,pfgmpp}.ipynb  the executed training notebooks
     runs/demo/{pfgm,pfgmpp}/                  the workdirs (checkpoints, metrics.jsonl, eval/)
     runs/demo/samples_{pfgm,pfgmpp}.png       sample grids
     runs/demo/field_lines.png                 the Poisson field of a few charges, for the picture
@@ -24,11 +24,11 @@ BIN = pathlib.Path(sys.executable).parent
 METHODS = {'pfgm': 'poisson/digits', 'pfgmpp': 'pfgmpp/digits_d128'}
 
 
-def train_with_papermill(name, preset, workdir, out_nb, n_iters):
-    "Run nbs/03_train.ipynb headless with this job's parameters (the command a GPU node runs, with other values)."
-    cmd = [str(BIN / 'papermill'), 'nbs/03_train.ipynb', str(out_nb), '-k', 'pfgm', '--cwd', 'nbs',
+def train_with_papermill(name, preset, workdir, out_nb, n_iters, overrides):
+    "Run nbs/train_job.ipynb headless with this job's parameters (the command a GPU node runs, with other values)."
+    cmd = [str(BIN / 'papermill'), 'nbs/train_job.ipynb', str(out_nb), '-k', 'pfgm', '--cwd', 'nbs',
            '-p', 'config_name', preset, '-p', 'workdir', str(workdir), '-p', 'n_iters', str(n_iters), '-p', 'device', 'cpu',
-           '--progress-bar', '--log-output']
+           '-y', json.dumps(dict(overrides=overrides)), '--progress-bar', '--log-output']
     subprocess.run(cmd, cwd=ROOT, check=True)
 
 
@@ -41,11 +41,11 @@ def main():
     out = (ROOT / args.out).resolve()
     if out.exists(): shutil.rmtree(out)
     out.mkdir(parents=True)
-    subprocess.run([sys.executable, '-m', 'ipykernel', 'install', '--sys-prefix', '--name', 'pfgm'], check=True,
+    subprocess.run([sys.executable, '-m', 'ipykernel', 'install', '--sys-prefix', '--name', 'pfgm', '--display-name', 'pfgm_nb'], check=True,
                    capture_output=True)
 
     from pfgm_nb.configs import get_config
-    from pfgm_nb.evaluate import run_eval, save_image_grid
+    from pfgm_nb.evaluate import run_eval
     from pfgm_nb.field import plot_field_lines
 
     metrics = {}
@@ -56,16 +56,17 @@ def main():
         workdir = out / name
         stages.set_postfix_str(f'training {name}')
         start = time.time()
-        train_with_papermill(name, preset, workdir, out / f'03_train_{name}.ipynb', n_iters)
+        snapshot = config.training.snapshot_freq if n_iters % config.training.snapshot_freq == 0 else n_iters
+        train_with_papermill(name, preset, workdir, out / f'train_job_{name}.ipynb', n_iters,
+                             {'training.snapshot_freq': snapshot})
         train_seconds = time.time() - start
         stages.update()
 
         stages.set_postfix_str(f'sampling {name}')
-        config.training.n_iters = n_iters
-        last = max(int(p.stem.split('_')[-1]) for p in (workdir / 'checkpoints').glob('checkpoint_*.pth'))
+        last = n_iters // snapshot                           # eval's checkpoint k is step k·snapshot_freq
         config.eval.update(begin_ckpt=last, end_ckpt=last, enable_sampling=True, num_samples=args.num_samples,
                            batch_size=min(args.num_samples, 500), save_images=True)
-        report, = run_eval(config, workdir, 'eval', progress=False)
+        report, = run_eval(config, workdir, "eval", progress=False)
         shutil.copy(workdir / 'eval' / f'ode_images_{last}.png', out / f'samples_{name}.png')
         metrics[name] = dict(preset=preset, n_iters=n_iters, train_seconds=round(train_seconds, 1),
                              **{k: report[k] for k in ('fd_digits', 'kid_pixels', 'classifier_confidence',
@@ -79,7 +80,7 @@ def main():
 
     (out / 'metrics.json').write_text(json.dumps(metrics, indent=2))
     print(json.dumps(metrics, indent=2))
-    print(f"wrote {out}: metrics.json, samples_pfgm.png, samples_pfgmpp.png, field_lines.png, 03_train_*.ipynb")
+    print(f"wrote {out}: metrics.json, samples_pfgm.png, samples_pfgmpp.png, field_lines.png, train_job_*.ipynb")
 
 
 if __name__ == '__main__':

@@ -45,13 +45,13 @@ def test_readme_in_step_with_index_notebook():
 def test_demo_runs_the_papermill_path_and_writes_metrics(tmp_path):
     "A minutes-long `make demo` in miniature: a few steps per method, the same files."
     out = tmp_path / 'demo'
-    res = run(sys.executable, 'scripts/demo.py', '--out', str(out), '--n_iters', '4', '--num_samples', '20')
+    res = run(sys.executable, 'scripts/demo.py', '--out', str(out), '--n_iters', '100', '--num_samples', '20')
     assert res.returncode == 0, res.stderr[-3000:]
     metrics = json.loads((out / 'metrics.json').read_text())
     keys = {'fd_digits', 'kid_pixels', 'classifier_confidence', 'copy_fraction', 'nfe', 'train_seconds', 'sample_seconds'}
     assert set(metrics) == {'pfgm', 'pfgmpp'} and all(keys <= set(m) for m in metrics.values())
     assert metrics['pfgmpp']['nfe'] == 35
-    for name in ('samples_pfgm.png', 'samples_pfgmpp.png', 'field_lines.png', '03_train_pfgm.ipynb', '03_train_pfgmpp.ipynb'):
+    for name in ('samples_pfgm.png', 'samples_pfgmpp.png', 'field_lines.png', 'train_job_pfgm.ipynb', 'train_job_pfgmpp.ipynb'):
         assert (out / name).stat().st_size > 1000, name
-    executed = json.loads((out / '03_train_pfgm.ipynb').read_text())
+    executed = json.loads((out / 'train_job_pfgm.ipynb').read_text())
     assert executed['metadata']['papermill']['parameters']['config_name'] == 'poisson/digits'

@@ -1,16 +1,10 @@
 """`pfgm-main --mode eval` end to end: our checkpoints, a checkpoint written by the original code, missing Inception weights."""
-import json, pathlib, shutil, subprocess, sys
+import json, os, shutil
 
 import numpy as np
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BIN = pathlib.Path(sys.executable).parent
-FIXTURES = ROOT.parent / 'shared' / 'fixtures' / 'original_ddpmpp'
-
-
-def pfgm_main(*args, env=None):
-    return subprocess.run([str(BIN / 'pfgm-main'), *map(str, args)], capture_output=True, text=True, cwd=ROOT, env=env)
+from conftest import FIXTURES, pfgm_main
 
 
 TINY16 = ['--config', 'poisson/cifar10_ddpmpp', '--config.model.nf=16', '--config.model.ch_mult=(1,2,2)',
@@ -19,9 +13,8 @@ TINY16 = ['--config', 'poisson/cifar10_ddpmpp', '--config.model.nf=16', '--confi
 
 @pytest.fixture
 def original_workdir(tmp_path):
-    if not (FIXTURES / 'ddpmpp_tiny16.pth').exists(): pytest.skip('shared fixtures not present')
     (tmp_path / 'checkpoints').mkdir()
-    shutil.copy(FIXTURES / 'ddpmpp_tiny16.pth', tmp_path / 'checkpoints' / 'checkpoint_1.pth')
+    shutil.copy(FIXTURES / 'original_ddpmpp' / 'ddpmpp_tiny16.pth', tmp_path / 'checkpoints' / 'checkpoint_50000.pth')
     return tmp_path
 
 
@@ -39,17 +32,29 @@ def test_eval_samples_from_a_checkpoint_written_by_the_original_code(original_wo
     assert report['nfe'] == 5 and report['num_samples'] == 6
 
 
-def test_fid_without_inception_weights_fails_with_instructions(original_workdir):
-    env = {k: v for k, v in __import__('os').environ.items() if k != 'PFGM_INCEPTION'}
+def test_without_inception_weights_fid_is_skipped_with_the_reason_and_pixel_metrics_reported(original_workdir):
+    from PIL import Image
+    folder = original_workdir / 'images'; folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(12): Image.fromarray(rng.integers(0, 256, (16, 16, 3), dtype=np.uint8)).save(folder / f'{i}.png')
+    env = {k: v for k, v in os.environ.items() if k != 'PFGM_INCEPTION'}
     res = pfgm_main(*TINY16, '--mode', 'eval', '--workdir', original_workdir, '--config.eval.begin_ckpt=1',
-                    '--config.eval.end_ckpt=1', '--config.eval.enable_sampling', '--config.eval.num_samples=2',
-                    '--config.eval.batch_size=2', '--config.sampling.ode_solver=forward_euler', '--config.sampling.N=2',
-                    env=env)
-    assert res.returncode == 2
-    assert 'inception-2015-12-05.pt' in res.stderr and 'PFGM_INCEPTION' in res.stderr
-    assert 'Traceback' not in res.stderr
+                    '--config.eval.end_ckpt=1', '--config.eval.enable_sampling', '--config.eval.num_samples=4',
+                    '--config.eval.batch_size=4', '--config.sampling.ode_solver=forward_euler', '--config.sampling.N=2',
+                    '--config.data.dataset=folder', f'--config.data.data_dir={folder}', env=env)
+    assert res.returncode == 0, res.stderr
+    report = json.loads((original_workdir / 'eval' / 'report_1.json').read_text())
+    assert 'inception-2015-12-05.pt' in report['fid_skipped'] and 'PFGM_INCEPTION' in report['fid_skipped']
+    assert {'kid_pixels', 'copy_fraction'} <= report.keys() and 'fid' not in report
 
 
-def test_eval_without_checkpoints_names_what_is_there(tmp_path):
+def test_eval_of_a_folder_without_a_run_creates_nothing(tmp_path):
+    res = pfgm_main('--config', 'poisson/digits', '--mode', 'eval', '--workdir', tmp_path / 'typo', '--config.eval.enable_sampling')
+    assert res.returncode == 2 and 'no training run in' in res.stderr
+    assert not (tmp_path / 'typo').exists()
+
+
+def test_eval_without_the_asked_checkpoints_names_what_is_there(tmp_path):
+    (tmp_path / 'checkpoints').mkdir(); (tmp_path / 'checkpoints' / 'checkpoint_4001.pth').write_bytes(b'')
     res = pfgm_main('--config', 'poisson/digits', '--mode', 'eval', '--workdir', tmp_path, '--config.eval.enable_sampling')
-    assert res.returncode == 2 and 'no checkpoints 1..26' in res.stderr
+    assert res.returncode == 2 and 'no checkpoints 1..26' in res.stderr and 'checkpoint_4001.pth' in res.stderr

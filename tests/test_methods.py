@@ -1,16 +1,11 @@
 """Every method trains and samples through `pfgm-main`: 2-D quality per method, digits runs, class-conditional PFGM++, VE NCSN++."""
-import json, pathlib, subprocess, sys
+import json
 
 import numpy as np
 import pytest
 import torch
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BIN = pathlib.Path(sys.executable).parent
-
-
-def pfgm_main(*args):
-    return subprocess.run([str(BIN / 'pfgm-main'), *map(str, args)], capture_output=True, text=True, cwd=ROOT)
+from conftest import last_report, pfgm_main
 
 
 def train_and_eval(preset, workdir, n_iters, *extra, num_samples=1000):
@@ -21,7 +16,7 @@ def train_and_eval(preset, workdir, n_iters, *extra, num_samples=1000):
                     '--config.eval.end_ckpt=1', '--config.eval.enable_sampling', f'--config.eval.num_samples={num_samples}',
                     f'--config.eval.batch_size={num_samples}', '--config.eval.save_images', *extra)
     assert res.returncode == 0, res.stderr[-2000:]
-    return json.loads(res.stdout.strip().splitlines()[-1])
+    return last_report(res)
 
 
 TOY_RUNS = {  # preset: (steps, extra flags)
@@ -56,7 +51,7 @@ def test_class_conditional_pfgmpp_on_digits(tmp_path):
     report = train_and_eval('pfgmpp/digits_d128_cond', tmp_path, 10, '--config.training.batch_size=64',
                             '--config.training.small_batch_size=64', '--config.sampling.num_steps=4', num_samples=20)
     assert report['nfe'] == 7
-    ckpt = torch.load(tmp_path / 'checkpoints' / 'checkpoint_1.pth', weights_only=True)
+    ckpt = torch.load(tmp_path / 'checkpoints' / 'checkpoint_10.pth', weights_only=True)
     assert any('label_proj' in k for k in ckpt['model'])
 
 
@@ -72,16 +67,16 @@ def test_score_sde_ve_ncsnpp_trains_and_samples_on_cifar_shaped_files(tmp_path):
     write_fake_cifar10(tmp_path / 'cifar', n_per_batch=8)
     small = ['--config.data.data_dir', tmp_path / 'cifar', '--config.model.nf=16', '--config.model.num_res_blocks=1',
              '--config.training.batch_size=8', '--config.training.small_batch_size=8',
-             '--config.sampling.ode_solver=euler', '--config.sampling.N=4']
+             '--config.sampling.ode_solver=forward_euler', '--config.model.num_scales=4']
     res = pfgm_main('--config', 've/cifar10_ncsnpp_continuous', '--mode', 'train', '--workdir', tmp_path / 'run',
                     '--config.training.n_iters=2', '--config.training.snapshot_freq=2', *small)
     assert res.returncode == 0, res.stderr[-2000:]
-    assert (tmp_path / 'run' / 'samples' / 'iter_2.png').exists()
-    keys = torch.load(tmp_path / 'run' / 'checkpoints' / 'checkpoint_1.pth', weights_only=True)['model'].keys()
+    assert (tmp_path / 'run' / 'samples' / 'iter_2' / 'sample.png').exists()
+    keys = torch.load(tmp_path / 'run' / 'checkpoints' / 'checkpoint_2.pth', weights_only=True)['model'].keys()
     assert any(k.endswith('Conv_0.weight') for k in keys)          # the input-skip projections, in the original layout
     res = pfgm_main('--config', 've/cifar10_ncsnpp_continuous', '--mode', 'eval', '--workdir', tmp_path / 'run',
                     '--config.eval.begin_ckpt=1', '--config.eval.end_ckpt=1', '--config.eval.enable_sampling',
                     '--config.eval.enable_fid=False', '--config.eval.num_samples=6', '--config.eval.batch_size=6', *small)
     assert res.returncode == 0, res.stderr[-2000:]
-    report = json.loads(res.stdout.strip().splitlines()[-1])
+    report = last_report(res)
     assert report['nfe'] == 4 and report['method'] == 'vesde'

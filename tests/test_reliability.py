@@ -2,34 +2,21 @@
 
 Each test states the fault and checks what the kit did: one clear line, a non-zero exit, and no lost or overwritten work.
 """
-import errno, hashlib, json, os, pathlib, subprocess, sys
+import errno, os, subprocess, sys
 
 import pytest
 import torch
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BIN = pathlib.Path(sys.executable).parent
+from conftest import ROOT, load, pfgm_main, tree_hash
+
 TOY = ['--config', 'poisson/toy2d', '--mode', 'train', '--config.training.log_freq=10',
        '--config.training.snapshot_freq=20', '--config.training.snapshot_freq_for_preemption=20',
        '--config.training.batch_size=256', '--config.training.small_batch_size=64']
 
 
-def pfgm_main(*args, **kw):
-    return subprocess.run([str(BIN / 'pfgm-main'), *map(str, args)], capture_output=True, text=True, cwd=ROOT, **kw)
-
-
-def load(path):
-    return torch.load(path, map_location='cpu', weights_only=True)
-
-
 def same_weights(a, b):
     return a['step'] == b['step'] and all(torch.equal(a['model'][k], b['model'][k]) for k in a['model']) and \
         all(torch.equal(x, y) for x, y in zip(a['ema']['shadow_params'], b['ema']['shadow_params']))
-
-
-def tree_hash(folder):
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(pathlib.Path(folder).rglob('*')) if p.is_file()}
 
 
 @pytest.fixture(scope='module')

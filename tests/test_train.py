@@ -1,35 +1,10 @@
 """Training end to end through the command line: layout, falling loss, kill-and-resume, papermill, two-process DDP."""
-import json, os, pathlib, random, signal, subprocess, sys, time
+import json, os, random, signal, subprocess, sys, time
 
 import pytest
 import torch
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
-BIN = pathlib.Path(sys.executable).parent
-
-
-def pfgm_main(*args, **kw):
-    return subprocess.run([str(BIN / 'pfgm-main'), *map(str, args)], capture_output=True, text=True, cwd=ROOT, **kw)
-
-
-def records(workdir):
-    return [json.loads(line) for line in (pathlib.Path(workdir) / 'metrics.jsonl').read_text().splitlines()]
-
-
-def load(path):
-    return torch.load(path, map_location='cpu', weights_only=True)
-
-
-def assert_same_state(a, b):
-    assert a['step'] == b['step']
-    assert a['model'].keys() == b['model'].keys()
-    assert all(torch.equal(a['model'][k], b['model'][k]) for k in a['model'])
-    assert all(torch.equal(x, y) for x, y in zip(a['ema']['shadow_params'], b['ema']['shadow_params']))
-    assert a['ema']['num_updates'] == b['ema']['num_updates']
-    sa, sb = a['optimizer']['state'], b['optimizer']['state']
-    assert sa.keys() == sb.keys()
-    for i in sa:
-        assert all(torch.equal(sa[i][k], sb[i][k]) for k in ('exp_avg', 'exp_avg_sq', 'step'))
+from conftest import BIN, ROOT, assert_same_state, load, pfgm_main, records
 
 
 def test_digits_training_writes_original_layout_and_loss_falls(tmp_path):
@@ -38,12 +13,13 @@ def test_digits_training_writes_original_layout_and_loss_falls(tmp_path):
                     '--config.training.snapshot_freq=30', '--config.training.snapshot_freq_for_preemption=20')
     assert res.returncode == 0, res.stderr
     assert 'train: 100%' in res.stdout + res.stderr            # the progress bar
-    assert sorted(p.name for p in (tmp_path / 'checkpoints').iterdir()) == ['checkpoint_1.pth', 'checkpoint_2.pth']
+    assert sorted(p.name for p in (tmp_path / 'checkpoints').iterdir()) == ['checkpoint_30.pth', 'checkpoint_60.pth']
     ckpt = load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth')
     assert {'optimizer', 'model', 'ema', 'step'} <= ckpt.keys() and ckpt['step'] == 60
     assert any(k.startswith('module.all_modules.') for k in ckpt['model'])   # the original key layout
-    assert sorted(p.name for p in (tmp_path / 'samples').iterdir()) == ['iter_30.png', 'iter_60.png']
-    losses = [r['loss'] for r in records(tmp_path)]
+    assert sorted(p.name for p in (tmp_path / 'samples').iterdir()) == ['iter_30', 'iter_60']
+    assert (tmp_path / 'samples' / 'iter_60' / 'sample.png').stat().st_size > 1000
+    losses = [r['loss'] for r in records(tmp_path, 'loss')]
     assert len(losses) == 6 and losses[-1] < 0.8 * losses[0], losses
 
 
@@ -74,20 +50,20 @@ def test_sigkill_and_rerun_ends_bit_identical(tmp_path):
     res = pfgm_main(*TOY, '--workdir', killed)
     assert res.returncode == 0, res.stderr
     assert_same_state(load(straight / 'checkpoints-meta' / 'checkpoint.pth'), load(killed / 'checkpoints-meta' / 'checkpoint.pth'))
-    assert_same_state(load(straight / 'checkpoints' / 'checkpoint_3.pth'), load(killed / 'checkpoints' / 'checkpoint_3.pth'))
+    assert_same_state(load(straight / 'checkpoints' / 'checkpoint_300.pth'), load(killed / 'checkpoints' / 'checkpoint_300.pth'))
 
 
 def ensure_kernel():
     from jupyter_client.kernelspec import KernelSpecManager
     if 'pfgm' not in KernelSpecManager().find_kernel_specs():
-        subprocess.run([sys.executable, '-m', 'ipykernel', 'install', '--sys-prefix', '--name', 'pfgm'], check=True,
+        subprocess.run([sys.executable, '-m', 'ipykernel', 'install', '--sys-prefix', '--name', 'pfgm', '--display-name', 'pfgm_nb'], check=True,
                        capture_output=True)
 
 
 def test_papermill_runs_the_training_notebook_headless(tmp_path):
     ensure_kernel()
-    out_nb, workdir = tmp_path / '03_train.ipynb', tmp_path / 'run'
-    res = subprocess.run([str(BIN / 'papermill'), 'nbs/03_train.ipynb', str(out_nb), '-k', 'pfgm', '--cwd', 'nbs',
+    out_nb, workdir = tmp_path / 'train_job.ipynb', tmp_path / 'run'
+    res = subprocess.run([str(BIN / 'papermill'), 'nbs/train_job.ipynb', str(out_nb), '-k', 'pfgm', '--cwd', 'nbs',
                           '-p', 'n_iters', '25', '-p', 'workdir', str(workdir), '--log-output'],
                          capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert res.returncode == 0, res.stderr[-3000:]
@@ -107,7 +83,7 @@ def test_two_process_gloo_ranks_stay_in_sync_on_the_gathered_batch(tmp_path):
                           '--config.training.batch_size=512', '--config.training.small_batch_size=128'],
                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
     assert res.returncode == 0, res.stderr[-3000:]
-    recs = records(tmp_path)
+    recs = records(tmp_path, 'loss')
     assert [r['step'] for r in recs] == [5, 10, 15, 20]            # one writer: rank 0
     assert all(r['n_charges'] == 512 for r in recs)                # each rank drew 256; the target saw all 512
     assert all(r['rank_param_spread'] == 0.0 for r in recs)        # DDP kept the ranks' weights identical

@@ -4,6 +4,6 @@ from pfgm_nb.configs import as_score_sde, pfgm_defaults
 
 def get_config():
     config = as_score_sde(pfgm_defaults(), 'subvpsde')
-    config.training.update(batch_size=128, small_batch_size=128, n_iters=1300001)
+    config.training.update(batch_size=128, small_batch_size=128, n_iters=1300001, reduce_mean=True)
     config.model.update(embedding_type='positional', ema_rate=0.9999, dropout=0.1)
     return config
