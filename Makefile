@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 demo: setup
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python scripts/demo.py --out runs/demo
 
-test: setup
+test: setup docs-deps
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/test.sh
 
 # Pieces of `make test`, for working on one part.
@@ -49,3 +49,21 @@ bench: setup
 
 clean-runs:
 	rm -rf runs
+
+# The documentation site, offline, from the notebooks as committed (nothing executed): _docs/index.html.
+# JupyterLab with the kit's kernel (pfgm). Debian's headless Chromium for the browser tests (tests/test_docs.py,
+# tests/test_lab.py skip without it): installed only when missing and we are root (CI is); `make test` runs it first.
+# An install that fails (no network) only says so: the browser tests then skip, the rest of `make test` still runs.
+.PHONY: docs lab docs-deps
+docs: setup
+	$(BIN)/python scripts/build_docs.py
+
+lab: setup
+	$(BIN)/python scripts/lab.py
+
+docs-deps:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	        || echo "docs-deps: apt-get could not install chromium (the browser tests skip without it)"; \
+	else echo "docs-deps: chromium is missing; as root: apt-get install -y chromium (the browser tests skip without it)"; fi
