@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test nbtest pytest export clean-runs bench replicate
+.PHONY: setup demo test nbtest pytest export clean-runs bench replicate outputs
 
 setup: $(STAMP)
 
@@ -41,6 +41,10 @@ replicate: setup
 	$(BIN)/papermill nbs/06_replication.ipynb runs/replication/06_replication.ipynb -k pfgm --cwd nbs \
 	    -f runs/replication/parameters.yaml --progress-bar
 	@cat runs/replication/claims.md
+
+# Re-execute the chapters in place (slow cells too) so their committed figures and numbers are the current code's.
+outputs: setup
+	$(BIN)/python scripts/outputs.py $(CHAPTERS)
 
 bench: setup
 	$(BIN)/python bench/field.py

@@ -35,6 +35,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     training.tau = 0.03                      # τ: (1+τ)^m growth of the perturbation
     training.restrict_M = True
     training.max_nonfinite_skips = 0         # steps with a non-finite loss/gradient to skip before stopping
+    training.collective_timeout = 600.0      # multi-GPU: seconds a rank waits for the others before it stops (ours)
     training.D = 128.0                       # PFGM++: extra dimensions (inf = EDM)
     training.sigma_data = 0.5                # σ_d, the data's std: PFGM++/EDM preconditioning, PFGM's c_in (0: derive)
     training.P_mean = -1.2                   # PFGM++/EDM: ln σ ~ N(P_mean, P_std²)

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['sq_dists', 'kernel_mean', 'poisson_log_kernel', 'pfgm_target', 'pfgm_field_fn', 'draw_device', 'device_generator',
-           'pfgm_perturb', 'chi2_draws', 'student_t_noise', 'pfgmpp_perturb', 'pfgmpp_denoiser', 'plot_field_lines']
+           'pfgm_perturb', 'chi2_draws', 'student_t_noise', 'pfgmpp_perturb', 'pfgmpp_denoiser', 'plot_field_lines',
+           'field_lines_D', 'field_explorer']
 
 # %% ../nbs/00_field.ipynb #6ae94052
 import math
@@ -192,3 +193,37 @@ def plot_field_lines(charges:torch.Tensor, # (B, 1) charges on a line (N = 1)
     ax.set(xlabel='x', ylabel='z', xlim=(-extent, extent), ylim=(0, extent), aspect='equal')
     ax.legend(loc='upper right', fontsize=8)
     return ax
+
+# %% ../nbs/00_field.ipynb #36b58285
+def field_lines_D(charges:torch.Tensor, # (B,) charge positions on a line (N = 1)
+                  D:float, # extra dimensions (math.inf: diffusion)
+                  extent:float=3.0, # half-width of the (x, σ) window; σ runs from 0.02 to extent
+                  size:int=41, # grid points per axis
+                 ): # (xs, sigmas, dx, dsigma): the upward flow direction on the grid
+    "Direction of PFGM++'s flow in the (x, σ) half-plane for charges on a line: (x − E[y|x,σ], σ), pointing away from the data."
+    xs, sigmas = np.linspace(-extent, extent, size), np.linspace(0.02, extent, size)
+    grid_x, grid_s = np.meshgrid(xs, sigmas)
+    x = torch.tensor(grid_x.ravel()[:, None], dtype=torch.float64)
+    sigma = torch.tensor(grid_s.ravel(), dtype=torch.float64)
+    mean = pfgmpp_denoiser(x, sigma, charges.double().reshape(-1, 1), D)
+    dx = (x - mean).numpy().reshape(grid_x.shape)
+    return xs, sigmas, dx, grid_s
+
+def field_explorer(charges:torch.Tensor|None=None, # (B,) positions; None: n_charges seeded draws
+                   n_charges:int=5, D:float=1.0, plane:float=1.0, # the sliders' values
+                   extent:float=3.0, ax=None, # window half-width; a matplotlib Axes (new figure when None)
+                  )->dict: # the arrays drawn: dx on the grid, and the arrows on the plane
+    "Draw PFGM++'s flow lines for charges on a line at a given D, with the field's x-part on a plane σ = plane."
+    import matplotlib.pyplot as plt
+    if charges is None: charges = torch.linspace(-2, 2, n_charges) + 0.3 * torch.randn(n_charges, generator=torch.Generator().manual_seed(n_charges))
+    xs, sigmas, dx, grid_s = field_lines_D(charges, D, extent)
+    if ax is None: _, ax = plt.subplots(figsize=(6, 3.2))
+    ax.streamplot(xs, sigmas, dx, grid_s, density=1.2, color='steelblue', linewidth=0.8, arrowsize=0.7)
+    on_plane = torch.linspace(-extent, extent, 15, dtype=torch.float64)[:, None]
+    arrows = (on_plane - pfgmpp_denoiser(on_plane, torch.full((15,), plane, dtype=torch.float64), charges.double()[:, None], D)).numpy()
+    ax.quiver(on_plane[:, 0].numpy(), np.full(15, plane), -arrows[:, 0], np.zeros(15), color='darkorange', scale=12, width=0.004)
+    ax.axhline(plane, color='darkorange', lw=0.8, ls='--')
+    ax.scatter(charges.numpy(), np.zeros(len(charges)), c='crimson', s=25, zorder=3)
+    ax.set(xlabel='x', ylabel='σ (z for D = 1)', xlim=(-extent, extent), ylim=(0, extent),
+           title=f"D = {'∞' if math.isinf(D) else f'{D:g}'}: flow lines and, on σ = {plane:g}, toward the data")
+    return dict(dx=dx, arrows=-arrows[:, 0])

@@ -80,11 +80,24 @@ def _saved_config_args(argv:list)->list:
         else: out[i] = f"--config={spec}"
     return out
 
+def _flag_value(argv:list, name:str):
+    "The value of `--name value` or `--name=value` in argv, or None."
+    for i, arg in enumerate(argv):
+        if arg == f'--{name}' and i + 1 < len(argv): return argv[i + 1]
+        if arg.startswith(f'--{name}='): return arg.split('=', 1)[1]
+    return None
+
+def _default_config(argv:list)->list:
+    "Evaluation without --config reads the run's own config.json, so --config.a.b overrides still apply to it."
+    if _flag_value(argv, 'config') is not None or _flag_value(argv, 'mode') != 'eval': return list(argv)
+    saved = Path(_flag_value(argv, 'workdir') or '') / 'config.json'
+    return ['--config', str(saved), *argv] if saved.exists() else list(argv)
+
 def parse_args(argv:list): # -> (config or None, workdir, mode, eval_folder)
     "Parse pfgm-main's flags; ValueError with one line on bad input."
     from absl import flags
     from ml_collections import config_flags
-    argv = _saved_config_args(_resolve_config_arg(argv))
+    argv = _saved_config_args(_resolve_config_arg(_default_config(argv)))
     FLAGS = flags.FlagValues()
     config_flags.DEFINE_config_file('config', None, 'experiment config: a file or a preset name', flag_values=FLAGS)
     flags.DEFINE_string('workdir', None, 'work directory', flag_values=FLAGS)

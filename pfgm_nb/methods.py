@@ -18,7 +18,7 @@ from torch import nn
 
 from .field import device_generator, draw_device, pfgm_perturb, pfgm_target, student_t_noise
 from .prior import pfgm_prior, pfgm_prior_logp, pfgmpp_prior, pfgmpp_prior_logp
-from .solvers import MAX_NFE, dopri5, edm_sigmas, euler, heun, log_z_grid, rk45, time_grid
+from .solvers import MAX_NFE, adams_bashforth2, dopri5, dpmpp_2m, edm_sigmas, euler, heun, log_z_grid, rk45, time_grid
 from .models import create_model, load_original_checkpoint
 
 # %% ../nbs/02b_methods.ipynb #1134c3f1
@@ -139,7 +139,7 @@ def pfgm_log_z_flow(dx_dz, # f(z, x) = dx/dz
         return torch.cat([z * dx_dz(z, x), torch.full_like(state[:, -1:], z)], dim=1)
     return flow
 
-# %% ../nbs/02b_methods.ipynb #9a1d917c
+# %% ../nbs/02b_methods.ipynb #69ceb395
 @dataclass
 class PFGM(Method):
     "PFGM (D = 1): the empirical field target over the large batch; the backward ODE from the hemisphere prior."
@@ -161,7 +161,7 @@ class PFGM(Method):
     rtol: float = 1e-4
     atol: float = 1e-4
     max_nfe: int = MAX_NFE
-    solvers = ('rk45', 'forward_euler', 'improved_euler', 'dopri5')
+    solvers = ('rk45', 'forward_euler', 'improved_euler', 'dopri5', 'ab2')
     supports = frozenset({'likelihood', 'interpolate', 'rescale'})
 
     def network(self, config, device='cpu')->nn.Module:
@@ -182,8 +182,8 @@ class PFGM(Method):
                     x:torch.Tensor, callback=None, progress:bool=False):
         "Run the solver on the backward ODE of any field from prior points `x`; returns (x at z_min, nfe)."
         dx_dz, solver = pfgm_dx_dz(field, self.z_exp, self.gamma), canonical_solver(self.solver)
-        if solver in ('forward_euler', 'improved_euler'):
-            step = euler if solver == 'forward_euler' else heun
+        if solver in ('forward_euler', 'improved_euler', 'ab2'):
+            step = dict(forward_euler=euler, improved_euler=heun, ab2=adams_bashforth2)[solver]
             return step(dx_dz, x, log_z_grid(self.z_max, self.z_min, self.steps), callback=callback, progress=progress,
                         desc=f"{solver.replace('_', ' ')} in z")
         integrator = rk45 if solver == 'rk45' else dopri5
@@ -250,7 +250,7 @@ class PFGMPP(Method):
     rtol: float = 1e-4
     atol: float = 1e-4
     max_nfe: int = MAX_NFE
-    solvers = ('improved_euler', 'forward_euler', 'rk45', 'dopri5')   # EDM's Heun is the original's improved Euler
+    solvers = ('improved_euler', 'forward_euler', 'rk45', 'dopri5', 'dpmpp_2m')   # EDM's Heun is the original's improved Euler
     supports = frozenset({'likelihood', 'interpolate', 'rescale'})
 
     def network(self, config, device='cpu')->nn.Module:
@@ -288,6 +288,8 @@ class PFGMPP(Method):
             step = heun if solver == 'improved_euler' else euler
             return step(f, x, edm_sigmas(self.steps, self.sigma_min, self.sigma_max, self.rho), perturb=kick,
                         callback=callback, progress=progress)
+        if solver == 'dpmpp_2m':
+            return dpmpp_2m(denoiser, x, edm_sigmas(self.steps, self.sigma_min, self.sigma_max, self.rho), callback, progress)
         integrator = rk45 if solver == 'rk45' else dopri5
         x, nfe = integrator(f, x, self.sigma_max, self.sigma_min, self.rtol, self.atol, self.max_nfe, callback=callback,
                             progress=progress)
@@ -326,7 +328,7 @@ class ScoreSDE(Method):
     atol: float = 1e-5
     max_nfe: int = MAX_NFE
     noise_removal: bool = True # one reverse-diffusion step without noise after RK45
-    solvers = ('rk45', 'forward_euler', 'improved_euler', 'dopri5')
+    solvers = ('rk45', 'forward_euler', 'improved_euler', 'dopri5', 'dpmpp_2m')
     supports = frozenset({'likelihood'})
 
     def __post_init__(self):
@@ -419,10 +421,31 @@ class ScoreSDE(Method):
         f, G = self.discretize(x, self.eps)
         return x - f + G**2 * score_fn(x, torch.full((len(x),), self.eps, device=x.device, dtype=x.dtype))
 
+    def t_of_sigma(self, sigma:float)->float:
+        "The time at which the SDE's noise-to-signal ratio std(t)/mean(t) is σ (the inverse of σ(t))."
+        if self.kind == 'vesde': return math.log(sigma / self.sigma_min) / math.log(self.sigma_max / self.sigma_min)
+        neg_log_mean = 0.5 * math.log1p(sigma**2) if self.kind == 'vpsde' else -math.log((math.sqrt(sigma**2 + 4) - sigma) / 2)
+        a, b = 0.25 * (self.beta_max - self.beta_min), 0.5 * self.beta_min
+        return (-b + math.sqrt(b**2 + 4 * a * neg_log_mean)) / (2 * a)
+
+    def sigma_denoiser(self, score_fn): # -> D(y, σ) on y = x/mean(t)
+        "The SDE seen as EDM's σ-ODE: y = x/mean(t) follows dy/dσ = (y − D(y, σ))/σ with D = (x + std²·s(x, t))/mean (Tweedie)."
+        def denoise(y:torch.Tensor, sigma:torch.Tensor)->torch.Tensor:
+            t = torch.full((len(y),), self.t_of_sigma(float(sigma[0])), device=y.device, dtype=y.dtype)
+            mean, std = (v.reshape(-1, *[1] * (y.ndim - 1)) for v in self.marginal(t))
+            x = mean * y
+            return (x + std**2 * score_fn(x, t)) / mean
+        return denoise
+
     def solve_score(self, score_fn, # (x, t (B,)) -> s(x, t): a network read through `score`, or an exact score
                     x:torch.Tensor, callback=None, progress:bool=False):
         "Run the solver on the probability-flow ODE of any score from prior points `x`; returns (x at ε, nfe)."
         f, solver = self.drift(score_fn), canonical_solver(self.solver)
+        if solver == 'dpmpp_2m':      # through σ(t) = std/mean, EDM's grid from σ(1) to σ(ε), then the denoised state
+            ends = [float(v[1] / v[0]) for v in (self.marginal(torch.tensor(1.0)), self.marginal(torch.tensor(self.eps)))]
+            mean_1 = float(self.marginal(torch.tensor(1.0))[0])
+            return dpmpp_2m(self.sigma_denoiser(score_fn), x / mean_1, edm_sigmas(self.steps, ends[1], ends[0]),
+                            callback, progress)
         if solver in ('forward_euler', 'improved_euler'):
             step = euler if solver == 'forward_euler' else heun
             return step(f, x, time_grid(self.steps, self.eps), steps=[-1 / self.steps] * self.steps, callback=callback,
@@ -477,9 +500,10 @@ def get_method(config)->Method:
         return PFGMPP(D=float(t.D), sigma_data=t.sigma_data, P_mean=t.P_mean, P_std=t.P_std, sigma_min=s.sigma_min,
                       sigma_max=s.sigma_max, rho=s.rho, steps=s.num_steps, **sampler)
     if t.sde in ('vesde', 'vpsde', 'subvpsde'):
+        steps = s.num_steps if canonical_solver(s.ode_solver) == 'dpmpp_2m' else m.num_scales
         return ScoreSDE(t.sde, beta_min=m.beta_min, beta_max=m.beta_max, sigma_min=m.sigma_min, sigma_max=m.sigma_max,
                         eps=s.eps, reduce_mean=t.reduce_mean, likelihood_weighting=t.likelihood_weighting,
-                        steps=m.num_scales, noise_removal=s.noise_removal, **sampler)
+                        steps=steps, noise_removal=s.noise_removal, **sampler)
     raise ValueError(f"unknown training.sde {t.sde!r}: use 'poisson', 'pfgmpp', 'vesde', 'vpsde' or 'subvpsde'")
 
 def load_network(path, # a checkpoint of this kit or the original code

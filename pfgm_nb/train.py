@@ -5,9 +5,9 @@
 # %% auto #0
 __all__ = ['PREEMPTED_EXIT', 'EMA', 'make_optimizer', 'warmup_lr', 'optimizer_step', 'atomic_save', 'WorkdirBusy', 'Workdir',
            'CheckpointMismatch', 'save_checkpoint', 'restore_checkpoint', 'resume', 'init_distributed', 'distributed',
-           'gather_rows', 'any_rank', 'RankTimeout', 'TrainState', 'Hook', 'due', 'Logger', 'CheckpointWriteError',
-           'Snapshots', 'EvalLoss', 'DistributedCheck', 'Preempted', 'Preemption', 'TrainingDiverged',
-           'check_batch_sizes', 'train_step', 'default_hooks', 'start_run', 'train']
+           'gather_rows', 'any_rank', 'RankTimeout', 'is_collective_failure', 'TrainState', 'Hook', 'due', 'Logger',
+           'CheckpointWriteError', 'Snapshots', 'EvalLoss', 'DistributedCheck', 'Preempted', 'Preemption',
+           'TrainingDiverged', 'check_batch_sizes', 'train_step', 'default_hooks', 'start_run', 'train']
 
 # %% ../nbs/03_train.ipynb #17341c33
 import contextlib
@@ -240,7 +240,15 @@ def init_distributed(device_name:str='auto', # the config's device
     device = resolve_device(device_name)
     if device.type == 'cuda': device = torch.device('cuda', local_rank); torch.cuda.set_device(device)
     if not dist.is_initialized():
-        dist.init_process_group('nccl' if device.type == 'cuda' else 'gloo', timeout=datetime.timedelta(seconds=timeout))
+        backend, wait = 'nccl' if device.type == 'cuda' else 'gloo', datetime.timedelta(seconds=timeout)
+        restart = os.environ.get('TORCHELASTIC_RESTART_COUNT')
+        if restart is None: dist.init_process_group(backend, timeout=wait)
+        else:   # an elastic restart: keys of the attempt that failed may still sit in the store; read only this attempt's
+            store = dist.TCPStore(os.environ['MASTER_ADDR'], int(os.environ['MASTER_PORT']), world,
+                                  is_master=os.environ.get('TORCHELASTIC_USE_AGENT_STORE') != 'True' and int(os.environ['RANK']) == 0,
+                                  timeout=wait)
+            dist.init_process_group(backend, store=dist.PrefixStore(f"pfgm/attempt_{restart}", store),
+                                    rank=int(os.environ['RANK']), world_size=world, timeout=wait)
     return dist.get_rank(), world, device
 
 def distributed()->bool:
@@ -263,6 +271,12 @@ def any_rank(flag:bool, device='cpu')->bool:
 
 class RankTimeout(RuntimeError):
     "A collective operation waited longer than the timeout for a rank that hung or died."
+
+def is_collective_failure(err:Exception)->bool:
+    "Whether an error is a collective that timed out or lost its peer (gloo and NCCL word it in several ways)."
+    text = str(err).lower()
+    return any(words in text for words in ('timed out', 'timeout', 'connection closed', 'connection reset',
+                                           'broken pipe', 'peer', 'nccl communicator was aborted'))
 
 # %% ../nbs/03_train.ipynb #6662949d
 @dataclass
@@ -427,7 +441,7 @@ class Preemption(Hook):
     def end(self, state):
         for sig, handler in self.previous.items(): signal.signal(sig, handler)
 
-# %% ../nbs/03_train.ipynb #20bb57f4
+# %% ../nbs/03_train.ipynb #1a5cf1cb
 class TrainingDiverged(FloatingPointError):
     "The loss or the gradients stopped being finite."
 
@@ -486,7 +500,7 @@ def train(config, # a seed-compatible ConfigDict
          )->dict: # {'step', 'loss'} at the end
     "Train the config's model on its data into `workdir`, resuming from its newest usable checkpoint."
     workdir = Workdir(workdir)
-    rank, world, device = init_distributed(config.device)
+    rank, world, device = init_distributed(config.device, config.training.collective_timeout)
     config, derived = derive_data_fields(config)
     check_batch_sizes(config.training, world)
     method = get_method(config)
@@ -508,6 +522,13 @@ def train(config, # a seed-compatible ConfigDict
                 state.record = {}
                 train_step(state, batch, stream.labels_for(index) if tc.class_conditional else None)
                 for hook in all_hooks: hook.step(state)
+        except RuntimeError as err:
+            if world > 1 and is_collective_failure(err):
+                raise RankTimeout(f"rank {rank} stopped after step {state.step}: a collective operation waited in vain "
+                                  f"for the other ranks ({str(err).splitlines()[0][:160]}); a rank hung or died. The "
+                                  f"meta checkpoint is intact: rerun the command (torchrun --max-restarts resumes "
+                                  f"it), after finding the rank that failed") from None
+            raise
         finally:
             for hook in all_hooks: hook.end(state)
     if world > 1: dist.barrier()
