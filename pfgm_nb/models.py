@@ -231,6 +231,44 @@ class UpLevel(nn.Module):
         self.blocks, self.attn, self.upsample = nn.ModuleList(blocks), attn, upsample
         self.pyramid_norm, self.pyramid_conv = pyramid_norm, pyramid_conv # output_skip: this resolution's image head
 
+def _down_path(block, attn_block, nf, ch_mult, num_res_blocks, resolutions, attn_resolutions,
+               progressive_input, progressive_combine, num_channels, fir_kernel): # -> (levels, skip channels, channels out)
+    "The down path's levels: residual blocks (with attention where asked), a down-sampler, the input pyramid's part."
+    skip_chs, in_ch, pyramid_ch = [nf], nf, num_channels
+    levels = nn.ModuleList()
+    for level, mult in enumerate(ch_mult):
+        blocks, attns = [], []
+        for _ in range(num_res_blocks):
+            blocks.append(block(in_ch, nf * mult)); in_ch = nf * mult
+            if resolutions[level] in attn_resolutions: attns.append(attn_block(in_ch))
+            skip_chs.append(in_ch)
+        downsample = pyramid = None
+        if level != len(ch_mult) - 1:
+            downsample = block(in_ch, down=True)
+            if progressive_input == 'residual':
+                pyramid = FIRConvDown(pyramid_ch, in_ch, fir_kernel); pyramid_ch = in_ch
+            elif progressive_input == 'input_skip':
+                pyramid = InputSkip(num_channels, in_ch, progressive_combine)
+                if progressive_combine == 'cat': in_ch *= 2
+            skip_chs.append(in_ch)
+        levels.append(DownLevel(blocks, attns, downsample, pyramid))
+    return levels, skip_chs, in_ch
+
+def _up_path(block, attn_block, nf, ch_mult, num_res_blocks, resolutions, attn_resolutions, skip_chs, in_ch,
+             head_ch, init_scale): # -> (levels, channels out)
+    "The up path's levels: residual blocks on the skip connections, attention, an up-sampler, and (output_skip) a head."
+    levels = nn.ModuleList()
+    for level in reversed(range(len(ch_mult))):
+        blocks = []
+        for _ in range(num_res_blocks + 1):
+            blocks.append(block(in_ch + skip_chs.pop(), nf * ch_mult[level])); in_ch = nf * ch_mult[level]
+        attn = attn_block(in_ch) if resolutions[level] in attn_resolutions else None
+        upsample = block(in_ch, up=True) if level != 0 else None
+        head = (group_norm(in_ch), conv2d(in_ch, head_ch, init_scale=init_scale)) if head_ch else (None, None)
+        levels.append(UpLevel(blocks, attn, upsample, *head))
+    assert not skip_chs
+    return levels, in_ch
+
 class NCSNpp(nn.Module):
     "score_sde's NCSN++/DDPM++ U-Net with named parts; PFGM head returns (v_x, v_z), image head returns one tensor."
     def __init__(self, image_size:int=32, num_channels:int=3, # data shape
@@ -265,36 +303,11 @@ class NCSNpp(nn.Module):
 
         self.cond = Conditioning(nf, embedding_type, fourier_scale, num_classes, cond_log)
         self.conv_in = conv2d(num_channels, nf)
-        skip_chs, in_ch, pyramid_ch = [nf], nf, num_channels
-        self.down = nn.ModuleList()
-        for level, mult in enumerate(ch_mult):
-            blocks, attns = [], []
-            for _ in range(num_res_blocks):
-                blocks.append(block(in_ch, nf * mult)); in_ch = nf * mult
-                if resolutions[level] in attn_resolutions: attns.append(attn_block(in_ch))
-                skip_chs.append(in_ch)
-            downsample = pyramid = None
-            if level != len(ch_mult) - 1:
-                downsample = block(in_ch, down=True)
-                if progressive_input == 'residual':
-                    pyramid = FIRConvDown(pyramid_ch, in_ch, fir_kernel); pyramid_ch = in_ch
-                elif progressive_input == 'input_skip':
-                    pyramid = InputSkip(num_channels, in_ch, progressive_combine)
-                    if progressive_combine == 'cat': in_ch *= 2
-                skip_chs.append(in_ch)
-            self.down.append(DownLevel(blocks, attns, downsample, pyramid))
+        self.down, skip_chs, in_ch = _down_path(block, attn_block, nf, ch_mult, num_res_blocks, resolutions,
+                                                attn_resolutions, progressive_input, progressive_combine, num_channels, fir_kernel)
         self.mid = nn.ModuleList([block(in_ch), attn_block(in_ch), block(in_ch)])
-        self.up = nn.ModuleList()
-        for level in reversed(range(len(ch_mult))):
-            blocks = []
-            for _ in range(num_res_blocks + 1):
-                blocks.append(block(in_ch + skip_chs.pop(), nf * ch_mult[level])); in_ch = nf * ch_mult[level]
-            attn = attn_block(in_ch) if resolutions[level] in attn_resolutions else None
-            upsample = block(in_ch, up=True) if level != 0 else None
-            head = ((group_norm(in_ch), conv2d(in_ch, out_ch, init_scale=init_scale)) if progressive == 'output_skip'
-                    else (None, None))
-            self.up.append(UpLevel(blocks, attn, upsample, *head))
-        assert not skip_chs
+        self.up, in_ch = _up_path(block, attn_block, nf, ch_mult, num_res_blocks, resolutions, attn_resolutions,
+                                  skip_chs, in_ch, out_ch if progressive == 'output_skip' else 0, init_scale)
         if progressive == 'none':
             self.norm_out = group_norm(in_ch)
             self.conv_out = conv2d(in_ch, out_ch, init_scale=init_scale)

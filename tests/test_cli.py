@@ -27,7 +27,7 @@ def test_hparams_digits_json():
 
 @pytest.mark.parametrize('args, message', [
     (['--dataset', 'cifar11'], "unknown embedded data set 'cifar11'"),
-    (['--data_norm', '32'], 'give --data_norm and --data_dim, or --dataset'),
+    (['--data_norm', '32'], 'give --data_norm and --data_dim, --dataset NAME, or --data_dir'),
     (['--data_norm', '-1', '--data_dim', '3'], None),
 ])
 def test_hparams_bad_input_is_one_clear_line(args, message):

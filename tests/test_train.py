@@ -88,3 +88,26 @@ def test_two_process_gloo_ranks_stay_in_sync_on_the_gathered_batch(tmp_path):
     assert all(r['n_charges'] == 512 for r in recs)                # each rank drew 256; the target saw all 512
     assert all(r['rank_param_spread'] == 0.0 for r in recs)        # DDP kept the ranks' weights identical
     assert load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth')['step'] == 20
+
+
+def test_watching_a_run_tensorboard_stdout_and_jsonl_survive_a_kill_without_duplicates(tmp_path):
+    "The issue's command: 400 steps, the held-out loss every 100; killed after step 200 and rerun."
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    args = ['--config', 'configs/poisson/digits.py', '--mode', 'train', '--workdir', str(tmp_path),
+            '--config.training.n_iters=400', '--config.training.eval_freq=100', '--config.training.snapshot_freq_for_preemption=100']
+    proc = subprocess.Popen([str(BIN / 'pfgm-main'), *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if (tmp_path / 'metrics.jsonl').exists() and any(json.loads(l)['step'] >= 300 for l in (tmp_path / 'metrics.jsonl').read_text().splitlines() if l.strip()):
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL); proc.wait()
+    res = pfgm_main(*args)
+    assert res.returncode == 0, res.stderr
+    events = EventAccumulator(str(tmp_path / 'tensorboard')); events.Reload()
+    for tag in ('training_loss', 'eval_loss'):
+        assert [e.step for e in events.Scalars(tag)] == [100, 200, 300, 400], tag
+    rows = records(tmp_path)
+    assert [r['step'] for r in rows] == [100, 200, 300, 400] and all('eval_loss' in r and 'loss' in r for r in rows)
+    step_lines = [l for l in (tmp_path / 'stdout.txt').read_text().splitlines() if l.startswith('step ')]
+    assert len(step_lines) == len(set(step_lines)) == 8                # training_loss and eval_loss at 4 steps each
