@@ -60,6 +60,11 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     sampling.num_steps = 18                  # 2·18 − 1 = 35 evaluations
     sampling.eps = 1e-3                      # score SDEs: where sampling stops (VE: 1e-5)
     sampling.noise_removal = True            # score SDEs: one reverse-diffusion step without noise after RK45
+    sampling.predictor = 'reverse_diffusion' # score SDEs, method 'pc': the predictor
+    sampling.corrector = 'langevin'          # score SDEs, method 'pc': the corrector
+    sampling.snr = 0.16                      # the Langevin corrector's signal-to-noise ratio
+    sampling.n_steps_each = 1                # corrector steps per predictor step
+    sampling.probability_flow = False        # PC: the predictor follows the probability-flow ODE
 
     config.eval = evaluate = ml_collections.ConfigDict()
     evaluate.begin_ckpt = 1
@@ -171,7 +176,7 @@ def toy2d_config(dataset:str='toy2d', # 'toy2d' (moons) or one of the 2-D toys
                            snapshot_freq_for_preemption=250, eval_freq=250, M=0, sigma_data=0.0)
     config.sampling.update(z_max=0.0, upper_norm=0.0, z_exp=0.0)
     config.eval.update(batch_size=2000, num_samples=2000)
-    config.model.update(name='mlp', nf=32, dropout=0.0, ema_rate=0.999, input_scaling='c_in', hidden=256, depth=3)
+    config.model.update(name='mlp', nf=32, dropout=0.0, ema_rate=0.999, hidden=256, depth=3)   # c_in measured no gain here
     config.optim.update(lr=1e-3, warmup=100)
     config.device = 'cpu'
     return config
@@ -228,14 +233,26 @@ def _presets_dir()->Path:
 def list_presets()->list:
     "Names of the presets shipped with the package, e.g. 'poisson/cifar10_ddpmpp'."
     root = _presets_dir()
-    return sorted(str(p.relative_to(root).with_suffix('')) for p in root.rglob('*.py') if not p.name.startswith('_'))
+    return sorted(str(p.relative_to(root).with_suffix('')) for p in root.rglob('*.py')
+                  if not p.name.startswith(('_', 'default_')))
+
+def _preset_name(name:str)->str:
+    "A preset name as users of the original spell it: 'configs/sub_vp/x.py' is 'subvp/x'."
+    name = str(name).removesuffix('.py').removeprefix('./').removeprefix('configs/')
+    return name.replace('sub_vp/', 'subvp/')
+
+def _merged(base:dict, saved:dict)->dict:
+    "The saved values over the base, section by section (fields a newer kit added keep their defaults)."
+    return {**base, **{k: _merged(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+                       for k, v in saved.items()}}
 
 def config_from_json(path, # a run's saved config.json
                     )->ml_collections.ConfigDict:
-    "The config a run saved (`workdir/config.json`), with the U-Net's tuples restored."
+    "The config a run saved (`workdir/config.json`), with the U-Net's tuples restored and any field added since defaulted."
     import json
     try: values = json.loads(Path(path).read_text())
     except (OSError, json.JSONDecodeError) as err: raise ValueError(f"cannot read the saved config {path}: {err}") from None
+    values = _merged(pfgm_defaults().to_dict(), values)
     for key in ('ch_mult', 'attn_resolutions'):
         if isinstance(values.get('model', {}).get(key), list): values['model'][key] = tuple(values['model'][key])
     return ml_collections.ConfigDict(values)
@@ -243,14 +260,17 @@ def config_from_json(path, # a run's saved config.json
 def get_config(name_or_path:str, # a preset name ('poisson/digits'), a config file, or a run's config.json
               )->ml_collections.ConfigDict:
     "Build a config from a preset name, a seed-style config file with a `get_config()` function, or a saved config.json."
+    import sys
     path = Path(name_or_path)
     if path.suffix == '.json' and path.exists(): return config_from_json(path)
     if not path.suffix == '.py' or not path.exists():
-        preset = _presets_dir() / f"{str(name_or_path).removesuffix('.py').removeprefix('configs/').removeprefix('./configs/')}.py"
+        preset = _presets_dir() / f"{_preset_name(name_or_path)}.py"
         if not preset.exists():
             raise FileNotFoundError(f"no config {name_or_path!r}: give a config file (.py), a run's config.json, or one of "
                                     f"the presets {list_presets()}")
         path = preset
+    # the seed's config files import `configs.default_*_configs`: our presets folder answers for `configs`
+    sys.modules.setdefault('configs', importlib.import_module('pfgm_nb.presets'))
     spec = importlib.util.spec_from_file_location(f"pfgm_config_{path.stem}", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -1,13 +1,6 @@
-"""PFGM on CelebA 64×64 with DDPM++ (the paper's FID 3.68)."""
-from pfgm_nb.configs import pfgm_defaults
+"""PFGM on CelebA 64×64 with DDPM++ (the paper's FID 3.68): the original's poisson/celeba64_ddpmpp.py."""
+from pfgm_nb.presets._original import get_default_configs, pfgm
 
 
 def get_config():
-    config = pfgm_defaults()
-    config.data.dataset = 'CELEBA'
-    config.data.image_size = 64
-    config.training.batch_size = 512
-    config.sampling.z_max = 60.0
-    config.sampling.upper_norm = 6000.0
-    config.sampling.z_exp = 1.0
-    return config
+    return pfgm(get_default_configs('celeba'), batch_size=512, z_max=60.0, upper_norm=6000.0)

@@ -1,9 +1,9 @@
-"""Score SDE baseline (Song et al. 2021): VP SDE, DDPM++ continuous on CIFAR-10."""
-from pfgm_nb.configs import as_score_sde, pfgm_defaults
+"""VP SDE, DDPM++, continuous time, the probability-flow ODE: the original's vp/cifar10_ddpmpp_continuous.py."""
+from pfgm_nb.presets._original import ddpmpp, get_default_configs, high_resolution_ve, ncsnpp, score_sde
 
 
 def get_config():
-    config = as_score_sde(pfgm_defaults(), 'vpsde')
-    config.training.update(batch_size=128, small_batch_size=128, n_iters=1300001, reduce_mean=True)
-    config.model.update(embedding_type='positional', ema_rate=0.9999, dropout=0.1)
-    return config
+    config = ddpmpp(get_default_configs('cifar10'))
+    config.training.reduce_mean = True
+    config.data.centered = True
+    return score_sde(config, 'vpsde')

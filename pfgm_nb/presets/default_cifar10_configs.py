@@ -1,0 +1,6 @@
+"""The original's configs/default_cifar10_configs.py, for config files of the seed that import it (`from configs.default_cifar10_configs import get_default_configs`)."""
+from pfgm_nb.presets._original import get_default_configs as _defaults
+
+
+def get_default_configs():
+    return _defaults('cifar10')

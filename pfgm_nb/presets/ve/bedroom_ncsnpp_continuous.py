@@ -1,0 +1,8 @@
+"""VE SDE, NCSN++ with output/input-skip pyramids on LSUN bedroom 256×256."""
+from pfgm_nb.presets._original import ddpmpp, get_default_configs, high_resolution_ve, ncsnpp, score_sde
+
+
+def get_config():
+    config = get_default_configs('lsun')
+    config.data.category = 'bedroom'
+    return high_resolution_ve(config, 256, 'LSUN', 378.0)

@@ -1,0 +1,6 @@
+"""VE SDE, NCSN++ with output/input-skip pyramids on FFHQ 256×256 (an image folder)."""
+from pfgm_nb.presets._original import ddpmpp, get_default_configs, high_resolution_ve, ncsnpp, score_sde
+
+
+def get_config():
+    return high_resolution_ve(get_default_configs('lsun'), 256, 'FFHQ', 348.0)

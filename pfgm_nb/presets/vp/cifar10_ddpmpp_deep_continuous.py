@@ -1,0 +1,9 @@
+"""VP SDE, deep DDPM++ (8 blocks a level), continuous time, 950k steps."""
+from pfgm_nb.presets._original import ddpmpp, get_default_configs, high_resolution_ve, ncsnpp, score_sde
+
+
+def get_config():
+    config = ddpmpp(get_default_configs('cifar10'), deep=True)
+    config.training.update(reduce_mean=True, n_iters=950001)
+    config.data.centered = True
+    return score_sde(config, 'vpsde')
