@@ -1,5 +1,5 @@
-"""Sampling cost per method and solver on the embedded digits: NFE, seconds per 1000 samples, and the quality reached
-(fd_digits), from networks trained for the same number of steps.
+"""Quality against cost for every method and solver on the embedded digits: NFE, seconds per 1000 samples, and the
+quality reached (fd_digits, kid_pixels), from networks trained for the same number of steps.
 
 The networks are the replication chapter's (runs/replication/digits/, written by `make replicate`); missing ones are
 trained here first with the same code (`pfgm_nb.replication.trained`).
@@ -14,16 +14,25 @@ import torch
 from pfgm_nb.replication import method_runs, run_folder, sample_quality, trained
 
 RUNS = method_runs('digits', [128.0, math.inf])   # the replication's runs, so its trained networks are reused
-SAMPLERS = [('PFGM', 'RK45 (rtol 1e-4)', dict(ode_solver='rk45', rtol=1e-4, atol=1e-4)),
-            ('PFGM', 'RK45 (rtol 1e-2)', dict(ode_solver='rk45', rtol=1e-2, atol=1e-2)),
-            ('PFGM', 'Euler 100', dict(ode_solver='forward_euler', N=100)),
-            ('PFGM', 'Euler 20', dict(ode_solver='forward_euler', N=20)),
-            ('PFGM++ D=128', 'Heun 18 steps', dict(num_steps=18)),
-            ('PFGM++ D=128', 'Heun 5 steps', dict(num_steps=5)),
-            ('PFGM++ D=inf', 'Heun 18 steps', dict(num_steps=18)),
+SAMPLERS = [('PFGM', 'RK45 (rtol 1e-4)', dict(solver='rk45', rtol=1e-4, atol=1e-4)),     # the original's default
+            ('PFGM', 'RK45 (rtol 1e-2)', dict(solver='rk45', rtol=1e-2, atol=1e-2)),
+            ('PFGM', 'dopri5 (rtol 1e-4)', dict(solver='dopri5', rtol=1e-4, atol=1e-4)),
+            ('PFGM', 'Euler in z, 100', dict(solver='forward_euler', steps=100)),
+            ('PFGM', 'Euler in z, 20', dict(solver='forward_euler', steps=20)),
+            ('PFGM', 'improved Euler, 10', dict(solver='improved_euler', steps=10)),
+            ('PFGM', 'AB2 in z, 20', dict(solver='ab2', steps=20)),
+            ('PFGM', 'AB2 in z, 12', dict(solver='ab2', steps=12)),
+            ('PFGM++ D=128', 'Heun, 18 steps', dict(steps=18)),
+            ('PFGM++ D=128', 'Heun, 5 steps', dict(steps=5)),
+            ('PFGM++ D=128', 'DPM++(2M), 12', dict(solver='dpmpp_2m', steps=12)),
+            ('PFGM++ D=128', 'DPM++(2M), 8', dict(solver='dpmpp_2m', steps=8)),
+            ('PFGM++ D=inf', 'Heun, 18 steps', dict(steps=18)),
+            ('PFGM++ D=inf', 'DPM++(2M), 12', dict(solver='dpmpp_2m', steps=12)),
+            ('VP', 'RK45 (rtol 1e-5)', dict(solver='rk45', rtol=1e-5, atol=1e-5)),       # the original baselines' default
             ('VP', 'RK45 (rtol 1e-4)', dict(solver='rk45', rtol=1e-4, atol=1e-4)),
-            ('VP', 'Euler 100', dict(solver='euler', steps=100)),
-            ('VP', 'Euler 20', dict(solver='euler', steps=20))]
+            ('VP', 'Euler, 100', dict(solver='forward_euler', steps=100)),
+            ('VP', 'Euler, 20', dict(solver='forward_euler', steps=20)),
+            ('VP', 'DPM++(2M), 12', dict(solver='dpmpp_2m', steps=12))]
 
 
 def main():
@@ -40,6 +49,7 @@ def main():
     print(f"{'method':>14} {'sampler':>18} {'NFE':>6} {'s / 1000':>9} {'fd_digits':>10} {'kid_pixels':>11}")
     for name, sampler, settings in SAMPLERS:
         row = sample_quality(*runs[name], n=args.n, device=args.device, **settings)
+        if row['gave_up']: print(f"{name:>14} {sampler:>18} gave up after {row['nfe']} evaluations"); continue
         print(f"{name:>14} {sampler:>18} {row['nfe']:>6} {row['sec_per_1000']:9.3f} {row['fd_digits']:10.3f} {row['kid_pixels']:11.5f}")
 
 

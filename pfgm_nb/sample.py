@@ -14,7 +14,7 @@ import torch
 from .data import save_image_grid, to_uint8_nhwc
 from .train import Hook, due
 
-# %% ../nbs/04_sample_eval.ipynb #d0f39aef
+# %% ../nbs/04_sample_eval.ipynb #2d8d2377
 def to_centered(x:torch.Tensor, centered:bool)->torch.Tensor:
     "Samples of data trained in [0, 1] (`data.centered=False`) mapped to [-1, 1]; centred data as it is."
     return x if centered else 2 * x - 1
@@ -38,7 +38,7 @@ def sample_batches(method, model, # a method (chapter 02b) and its network
         kept.append(x[finite]); nfes.append(nfe); nonfinite += int((~finite).sum())
     return dict(samples=torch.cat(kept), nfe=nfes, nonfinite=nonfinite)
 
-# %% ../nbs/04_sample_eval.ipynb #b3f274cb
+# %% ../nbs/04_sample_eval.ipynb #12432ada
 class Preview(Hook):
     "At each snapshot, 25 EMA samples from the method's quick sampler: samples/iter_{step}/sample.png and sample.np."
     def __init__(self, shape:tuple, n:int=25): self.shape, self.n = shape, n
