@@ -4,9 +4,9 @@
 
 # %% auto #0
 __all__ = ['INCEPTION_FILE', 'inception_model', 'image_features', 'feature_stats', 'load_reference_stats', 'frechet_distance',
-           'fd_sample_note', 'fid_kid', 'inception_probs', 'inception_score', 'digits_classifier', 'digits_features',
-           'digits_metrics', 'w2_distance', 'gaussians8_nll', 'log_likelihood', 'bits_per_dim', 'slerp',
-           'pixel_metrics', 'reference_images', 'score_samples', 'bpd_report', 'latent_grids', 'loss_report',
+           'fd_sample_note', 'kernel_distance', 'fid_kid', 'inception_probs', 'inception_score', 'digits_classifier',
+           'digits_features', 'digits_metrics', 'w2_distance', 'gaussians8_nll', 'log_likelihood', 'bits_per_dim',
+           'slerp', 'pixel_metrics', 'reference_images', 'score_samples', 'bpd_report', 'latent_grids', 'loss_report',
            'trajectory_figure', 'sampling_report', 'eval_config', 'eval_checkpoints', 'run_eval']
 
 # %% ../nbs/04a_metrics.ipynb #3cb223fb
@@ -94,6 +94,13 @@ def fd_sample_note(n:int, dim:int)->str|None:
     return (f"only {n} samples for {dim} features: their covariance is singular, so the Fréchet distance is biased "
             f"upward and unreliable; use more than {dim} samples (thousands for a stable number)")
 
+def kernel_distance(gen_feats:np.ndarray, ref_feats:np.ndarray, # features of samples and reference images
+                    seed:int=0, subsets:int=100)->float: # the subset draws: seed and count
+    "KID: clean-fid's unbiased polynomial-kernel MMD over random subsets, with its draws seeded (global NumPy state kept)."
+    state = np.random.get_state(); np.random.seed(seed)
+    try: return float(cleanfid_fid.kernel_distance(gen_feats, ref_feats, num_subsets=subsets))
+    finally: np.random.set_state(state)
+
 def fid_kid(gen_feats:np.ndarray, ref_feats:np.ndarray|None=None, # features of samples and reference images
             ref_stats:tuple|None=None, # or the reference (mu, sigma) alone (then no KID)
             seed:int=0, kid_subsets:int=100)->dict: # KID's subset draws: seed and count
@@ -102,10 +109,7 @@ def fid_kid(gen_feats:np.ndarray, ref_feats:np.ndarray|None=None, # features of 
     out = dict(fid=frechet_distance(*feature_stats(gen_feats), mu_ref, sigma_ref))
     note = fd_sample_note(*gen_feats.shape)
     if note: out['fid_note'] = note
-    if ref_feats is not None:
-        state = np.random.get_state(); np.random.seed(seed)
-        try: out['kid'] = cleanfid_fid.kernel_distance(gen_feats, ref_feats, num_subsets=kid_subsets)
-        finally: np.random.set_state(state)
+    if ref_feats is not None: out['kid'] = kernel_distance(gen_feats, ref_feats, seed, kid_subsets)
     return out
 
 def inception_probs(images:torch.Tensor, # (n, 3, H, W) uint8
@@ -167,7 +171,7 @@ def digits_metrics(samples:torch.Tensor, # (n, 1, 8, 8) in model space [-1, 1]
     reference = load_digits_images() if reference is None else reference
     samples = samples.detach().cpu().clamp(-1, 1)
     fd = fid_kid(digits_features(samples), ref_stats=feature_stats(digits_features(reference)))
-    kid = fid_kid(samples.flatten(1).double().numpy(), reference.flatten(1).double().numpy(), seed=seed, kid_subsets=20)['kid']
+    kid = kernel_distance(samples.flatten(1).double().numpy(), reference.flatten(1).double().numpy(), seed=seed, subsets=20)
     with torch.no_grad():
         confidence = torch.softmax(digits_classifier()(samples.flatten(1).double()), dim=1).max(1).values.mean()
     ref_flat = reference.flatten(1).double()
@@ -245,9 +249,9 @@ def slerp(a:torch.Tensor, b:torch.Tensor, weights:torch.Tensor)->torch.Tensor: #
 def pixel_metrics(samples:torch.Tensor, # (n, ...) in [-1, 1]
                   reference:torch.Tensor, # (m, ...) real data in [-1, 1]
                   seed:int=0)->dict: # kid_pixels, copy_fraction
-    "Metrics that need no feature network: KID on raw pixels, and the fraction of samples that copy a reference image."
-    flat, ref_flat = samples.flatten(1).double(), reference.flatten(1).double()
-    kid = fid_kid(flat.numpy(), ref_flat.numpy(), seed=seed, kid_subsets=20)['kid']
+    "Metrics that need no feature network: KID on raw pixels (clipped as images are), and the share of copies of a reference."
+    flat, ref_flat = samples.clamp(-1, 1).flatten(1).double(), reference.flatten(1).double()
+    kid = kernel_distance(flat.numpy(), ref_flat.numpy(), seed=seed, subsets=20)   # no pixel FD: a 3072² sqrtm, unread
     ref_gaps = torch.cdist(ref_flat, ref_flat).fill_diagonal_(math.inf).min(1).values
     copies = (torch.cdist(flat, ref_flat).min(1).values < 0.25 * ref_gaps.median()).double().mean()
     return dict(kid_pixels=float(kid), copy_fraction=float(copies))
@@ -293,7 +297,7 @@ def score_samples(samples:torch.Tensor, # samples in [-1, 1], (n, C, H, W) or (n
         out.update(fid_kid(feats, image_features(ref_u8, model, mode, device=device)))
     return dict(out, inception_score=is_mean, inception_score_std=is_std, fid_mode=mode)
 
-# %% ../nbs/04a_metrics.ipynb #f389ffd8
+# %% ../nbs/04a_metrics.ipynb #77a4ca6d
 def _bpd_data(config, split:str, count:int, generator):
     "Dequantised data in model space for bits/dim, with the offset for its number of levels."
     if config.data.dataset == 'digits':       # 17 grey levels (0..16)
@@ -340,7 +344,7 @@ def latent_grids(method, model, shape, k:int, out_dir:Path, generator, device, i
         images, _ = method.sample(model, len(start_points), shape, device=device, x_init=start_points.to(device))
         save_image_grid(images.float().cpu(), out_dir / f'{name}_{k}.png', nrow=per_row)
 
-# %% ../nbs/04a_metrics.ipynb #d47e77d1
+# %% ../nbs/04a_metrics.ipynb #3efc2fa6
 def loss_report(method, model, config, k:int, out_dir:Path, generator, device)->dict:
     "The method's loss over the held-out split in batches (EMA weights, eval mode), as the original's `enable_loss`."
     from pfgm_nb.data import BatchStream, step_generator
@@ -399,7 +403,7 @@ def _flat(config, prefix=''):
 def eval_config(config, # the config given for evaluation, or None
                 workdir, # the training run's folder
                )->tuple: # (the config to evaluate with, ['field: given vs run', ...] that differed)
-    "The run's saved config.json with the given config's eval and sampling flags and device; the fields that disagree."
+    "The run's saved config.json with the given eval, sampling and device flags (and steps); the fields that disagree."
     from pfgm_nb.configs import config_from_json, derive_data_fields
     wd = Workdir(workdir)
     if not wd.config_file.exists():
@@ -408,15 +412,16 @@ def eval_config(config, # the config given for evaluation, or None
     saved = config_from_json(wd.config_file)
     if config is None: return saved, []
     given_flat, saved_flat = _flat(config), _flat(saved)
+    # a continuous-time run never saw model.num_scales: there it only counts the samplers' steps, as in the original
+    knobs = {'model.num_scales'} if saved.training.continuous else set()
+    def is_knob(key): return key.split('.')[0] in ('eval', 'sampling', 'device') or key in knobs
     merged = saved.copy_and_resolve_references()
     with merged.unlocked():
         for key, value in given_flat.items():
-            section = key.split('.')[0]
-            if key not in saved_flat or (section in ('eval', 'sampling', 'device') and not (value == 0 and saved_flat[key])):
-                merged.update_from_flattened_dict({key: config[section] if '.' not in key else
-                                                   functools.reduce(lambda c, k: c[k], key.split('.'), config)})
+            if key not in saved_flat or (is_knob(key) and not (value == 0 and saved_flat[key])):
+                merged.update_from_flattened_dict({key: functools.reduce(lambda c, k: c[k], key.split('.'), config)})
     differing = [f"{key}: {value} (given) vs {saved_flat[key]} (run)" for key, value in given_flat.items()
-                 if key in saved_flat and key.split('.')[0] not in ('eval', 'sampling', 'device', 'seed')
+                 if key in saved_flat and not is_knob(key) and key.split('.')[0] != 'seed'
                  and value != saved_flat[key] and not (value == 0 and saved_flat[key])]
     return merged, differing
 
