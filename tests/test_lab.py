@@ -118,4 +118,3 @@ def test_lab_opens_a_chapter_with_the_pfgm_kernel(tmp_path):
     finally:
         lab.stop()
     assert hashlib.sha256(nb_file.read_bytes()).hexdigest() == before, f'{NOTEBOOK} was modified'
-    assert time.time() - t0 < DEADLINE_S + 20
