@@ -10,7 +10,7 @@ notebook, a hash of its code cells as they were when the outputs were made. `--c
 fails when a notebook's code no longer matches its hash — change a code cell, re-run `make outputs` for that chapter —
 or when a cell that draws a figure holds none.
 """
-import argparse, hashlib, json, pathlib, re, shutil, subprocess, sys, tempfile, time
+import argparse, hashlib, json, pathlib, re, subprocess, sys, tempfile, time
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NBS = ROOT / 'nbs'
@@ -58,7 +58,10 @@ def execute(path:pathlib.Path):
         out = pathlib.Path(tmp) / path.name
         subprocess.run([str(pathlib.Path(sys.executable).parent / 'papermill'), str(path), str(out), '-k', 'pfgm',
                         '--cwd', str(NBS), '--no-progress-bar'], check=True)
-        shutil.copy(out, path)
+        nb = json.loads(out.read_text())
+        for cell in nb['cells']:            # papermill adds `tags: []` to every cell; nbdev-clean keeps it: drop it here
+            if cell.get('metadata', {}).get('tags') == []: del cell['metadata']['tags']
+        path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
 
 
 def main():
