@@ -3,10 +3,15 @@
 Each row trains `poisson/digits` with one change (the same steps, seed, MLP and batch), samples 1000 digits with RK45
 (the original's sampler, rtol 1e-4) and with 20 forward-Euler steps in z, three sampling seeds each, and prints
 fd_digits (mean ± std over the seeds), kid_pixels and the NFE. The first rows are the network's input scaling (the
-original networks' none, and the c_in of chapter 02b); then the other suspects: γ, z_exp, the embedding, the budget.
+original networks' none, and the c_in of chapter 02b); then the other suspects: γ, z_exp, the embedding, the network
+(the preset's small U-Net instead of the MLP), the budget.
 
     python bench/pfgm_digits.py                  # the table in the replication chapter (~25 minutes on 2 cores)
     python bench/pfgm_digits.py --steps 1000 --rows c_in none
+    python bench/pfgm_digits.py --steps 1000 --seeds 1 --rows c_in 'c_in, U-Net'    # MLP against U-Net (~4 minutes)
+
+Measured (2 CPU cores, 1000 steps): MLP RK45 fd_digits 3.94 (NFE 110), U-Net 0.89 (NFE 86; 173 s of training, 39 s per
+1000 samples against the MLP's 4) — the U-Net reaches the held-out digits' own 1.11 without copying (copy_fraction 0).
 """
 import argparse, json, math, statistics, tempfile, time
 from pathlib import Path
@@ -22,6 +27,7 @@ ROWS = {  # name: flattened overrides of poisson/digits
     'c_in, z_exp 0': {'sampling.z_exp': 0.0},
     'c_in, z_exp 5': {'sampling.z_exp': 5.0},
     'c_in, fourier': {'model.embedding_type': 'fourier'},
+    'c_in, U-Net': {'model.name': 'ncsnpp'},   # the preset's small DDPM++ (1.3M parameters, ~0.4 s per step)
 }
 
 
