@@ -34,7 +34,7 @@ export: setup
 
 # The replication chapter at full size, headless (about 15 minutes on 2 CPU cores): runs/replication/ gets the
 # executed notebook, the figures, claims.md and results.json. Finished training runs there are reused.
-REPLICATE_PARAMS := workdir: ../runs/replication\ndigits_steps: 3000\ntoy_steps: 2000\nn_samples: 1000\nseeds: [0, 1, 2]\ntolerances: [0.1, 0.01, 0.001, 0.0001, 0.00001]\neuler_steps: [10, 20, 50, 100]\nheun_steps: [3, 5, 7, 9, 13, 18]\ndpm_steps: [5, 8, 12, 18, 24]\nd_values: [4.0, 16.0, 128.0, 2048.0, .inf]\nnoise_levels: [0.0, 0.1, 0.3, 0.5]\nmax_nfe: 3000
+REPLICATE_PARAMS := workdir: ../runs/replication\ndigits_steps: 3000\ntoy_steps: 2000\nn_samples: 1000\nseeds: [0, 1, 2]\ntolerances: [0.1, 0.01, 0.001, 0.0001, 0.00001]\neuler_steps: [10, 20, 50, 100]\nheun_steps: [3, 5, 7, 9, 13, 18]\ndpm_steps: [5, 8, 12, 18, 24]\nd_values: [4.0, 16.0, 128.0, 2048.0, .inf]\nnoise_levels: [0.0, 0.1, 0.3, 0.5]\nmax_nfe: 3000\nbpd_points: 197\nbpd_max_nfe: 3000
 replicate: setup
 	mkdir -p runs/replication
 	printf '$(REPLICATE_PARAMS)\n' > runs/replication/parameters.yaml

@@ -27,6 +27,7 @@ from .field import draw_device
 from .methods import get_method, load_network
 from .prior import pfgm_prior_logp
 from .sample import sample_batches
+from .solvers import SolverGaveUp
 from .train import Workdir
 
 # %% ../nbs/04a_metrics.ipynb #2b784f34
@@ -205,6 +206,7 @@ def log_likelihood(flow, # (f(s, x), s_start, s_end, prior_logp): a method's `li
                    exact_divergence:bool=False, # full Jacobian trace (small N only) instead of Hutchinson
                    generator:torch.Generator|None=None, # for the Rademacher probes
                    probe:torch.Tensor|None=None, # a fixed probe (shape of x) instead of a random one
+                   max_nfe:int|None=None, # give up (`SolverGaveUp`) after this many evaluations; None: no budget
                   ): # (log p(x) (B,), x at the prior, nfe)
     "Log-density of data under a method's flow: the forward ODE with the divergence, plus the prior's density."
     from torchdiffeq import odeint
@@ -216,6 +218,9 @@ def log_likelihood(flow, # (f(s, x), s_start, s_end, prior_logp): a method's `li
     def augmented(s, state):
         nonlocal nfe
         nfe += 1
+        if max_nfe is not None and nfe > max_nfe:
+            raise SolverGaveUp(f"the likelihood ODE gave up after {max_nfe} evaluations at rtol {rtol:g}: the flow is too "
+                               "stiff there (a weak or early network often makes it so); loosen eval.bpd_rtol/bpd_atol", max_nfe)
         with torch.enable_grad():
             x_s = state[0].detach().requires_grad_(True)
             dx = drift(float(s), x_s)
@@ -227,8 +232,13 @@ def log_likelihood(flow, # (f(s, x), s_start, s_end, prior_logp): a method's `li
                 div = (torch.autograd.grad(dx, x_s, probe)[0] * probe).flatten(1).sum(1)
         return dx.detach(), div.detach()
     span = torch.tensor([s_start, s_end], dtype=x.dtype, device=x.device)
-    x_end, div_integral = (s[-1] for s in odeint(augmented, (x, torch.zeros(len(x), dtype=x.dtype, device=x.device)),
-                                                 span, method='dopri5', rtol=rtol, atol=atol, options=dict(step_t=span[1:])))
+    try: path = odeint(augmented, (x, torch.zeros(len(x), dtype=x.dtype, device=x.device)), span, method='dopri5',
+                       rtol=rtol, atol=atol, options=dict(step_t=span[1:]))
+    except AssertionError as err:        # torchdiffeq's only signal that the step size fell to nothing
+        if 'underflow in dt' not in str(err): raise
+        raise SolverGaveUp(f"the likelihood ODE's step size underflowed after {nfe} evaluations at rtol {rtol:g}: the flow "
+                           "is too stiff there (a weak or early network often makes it so)", nfe) from None
+    x_end, div_integral = (s[-1] for s in path)
     return prior_logp(x_end) + div_integral.double(), x_end, nfe
 
 def bits_per_dim(log_p:torch.Tensor, n_dim:int, offset:float=7.0)->torch.Tensor:
@@ -312,7 +322,8 @@ def _bpd_data(config, split:str, count:int, generator):
     if not config.data.centered: x = (x + 1) / 2
     return x, math.log2(levels) - (1 if config.data.centered else 0)
 
-def bpd_report(method, model, config, generator, device)->dict:
+def bpd_report(method, model, config, generator, device,
+               max_nfe:int|None=None)->dict: # evaluation budget per batch (raises `SolverGaveUp`); None: none
     "bits/dim of the eval split (its first `bpd_num_samples` points) under the method's flow, with the estimator's spread."
     ev = config.eval
     split = ev.dataset if ev.dataset != 'test' else ev.bpd_dataset
@@ -320,7 +331,7 @@ def bpd_report(method, model, config, generator, device)->dict:
     values, nfes = [], []
     for first in range(0, len(data), ev.batch_size):
         logp, _, nfe = log_likelihood(method.likelihood_flow(model), data[first:first + ev.batch_size].to(device),
-                                      rtol=ev.bpd_rtol, atol=ev.bpd_atol, generator=generator)
+                                      rtol=ev.bpd_rtol, atol=ev.bpd_atol, generator=generator, max_nfe=max_nfe)
         values.append(bits_per_dim(logp.cpu(), data[0].numel(), offset)); nfes.append(nfe)
     per_point = torch.cat(values)
     return dict(bpd=float(per_point.mean()), bpd_std_error=float(per_point.std() / math.sqrt(len(per_point))),
