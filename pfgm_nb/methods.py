@@ -11,6 +11,7 @@ __all__ = ['SOLVER_ALIASES', 'PREDICTORS', 'CORRECTORS', 'eval_mode', 'canonical
 # %% ../nbs/02b_methods.ipynb #c50ac0ca
 import contextlib
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 
@@ -261,6 +262,12 @@ class PFGMPP(Method):
     solvers = ('improved_euler', 'forward_euler', 'rk45', 'dopri5', 'dpmpp_2m')   # EDM's Heun is the original's improved Euler
     supports = frozenset({'likelihood', 'interpolate', 'rescale'})
 
+    def __post_init__(self):
+        super().__post_init__()
+        if self.noise > 0 and canonical_solver(self.solver) not in ('improved_euler', 'forward_euler'):
+            raise ValueError(f"noise={self.noise}: the injected-noise probe runs with the fixed-step solvers only "
+                             f"('improved_euler' or 'forward_euler'), not {self.solver!r}")
+
     def network(self, config, device='cpu')->nn.Module:
         "The config's network with an image head that embeds c_noise as it comes."
         num_classes = config.data.get('num_classes', 0) if config.training.get('class_conditional', False) else 0
@@ -336,7 +343,8 @@ class ScoreSDE(Method):
     reduce_mean: bool = False
     likelihood_weighting: bool = False
     solver: str = 'rk45'
-    steps: int = 1000 # fixed-step solvers: model.num_scales
+    steps: int = 1000 # the samplers' N: model.num_scales (sampling.num_steps for dpmpp_2m)
+    num_scales: int = 1000 # model.num_scales: the noise levels a discrete-time network was trained on (its labels)
     rtol: float = 1e-5
     atol: float = 1e-5
     max_nfe: int = MAX_NFE
@@ -430,12 +438,12 @@ class ScoreSDE(Method):
     def discretize(self, x:torch.Tensor, t:float): # -> (f, G) of x_{i+1} = x_i + f + G z
         "The SDE's own one-step discretisation at t (DDPM for VP, SMLD for VE, Euler–Maruyama for sub-VP), over N = steps."
         N = self.steps
+        if self.kind in ('vpsde', 'vesde'): levels, index = discrete_levels(self, N), int(t * (N - 1))
         if self.kind == 'vpsde':
-            beta = torch.linspace(self.beta_min / N, self.beta_max / N, N)[int(t * (N - 1))].item()
+            beta = levels['betas'][index].item()
             return math.sqrt(1 - beta) * x - x, math.sqrt(beta)
         if self.kind == 'vesde':
-            sigmas = torch.exp(torch.linspace(math.log(self.sigma_min), math.log(self.sigma_max), N))
-            index = int(t * (N - 1))
+            sigmas = levels['sigmas']
             adjacent = 0.0 if index == 0 else sigmas[index - 1].item()
             return torch.zeros_like(x), math.sqrt(sigmas[index].item()**2 - adjacent**2)
         drift, diffusion = self.sde(x, t)
@@ -518,41 +526,48 @@ def check_score_sde_settings(sde:'ScoreSDE'):
         if sde.kind == 'subvpsde': raise ValueError("training.continuous=False: sub-VP has no discrete form; use continuous training")
         if sde.likelihood_weighting: raise ValueError("training.likelihood_weighting needs continuous training")
 
-def discrete_levels(sde:'ScoreSDE')->dict:
-    "The N discrete noise levels: VE's σ (ascending) and VP's β, α, ᾱ."
-    N = sde.steps
-    betas = torch.linspace(sde.beta_min / N, sde.beta_max / N, N, dtype=torch.float64)
-    return dict(sigmas=torch.exp(torch.linspace(math.log(sde.sigma_min), math.log(sde.sigma_max), N, dtype=torch.float64)),
-                betas=betas, alphas=1 - betas, alphas_cumprod=torch.cumprod(1 - betas, 0))
+@functools.lru_cache(maxsize=32)
+def _levels(beta_min:float, beta_max:float, sigma_min:float, sigma_max:float, N:int, device:str)->dict:
+    betas = torch.linspace(beta_min / N, beta_max / N, N)                   # float32 on the CPU, as score_sde builds them
+    levels = dict(sigmas=torch.exp(torch.linspace(math.log(sigma_min), math.log(sigma_max), N)), betas=betas,
+                  alphas=1 - betas, alphas_cumprod=torch.cumprod(1 - betas, 0))
+    return {name: values.to(device) for name, values in levels.items()}
+
+def discrete_levels(sde:'ScoreSDE', N:int, # the number of levels: num_scales (the network's), or steps (a sampler's)
+                    device='cpu')->dict:
+    "score_sde's N discrete noise levels, VE's σ (ascending) and VP's β, α, ᾱ — built once per (SDE, N, device)."
+    return _levels(sde.beta_min, sde.beta_max, sde.sigma_min, sde.sigma_max, N, str(device))
 
 # %% ../nbs/02b_methods.ipynb #8400a463
 def discrete_score(sde:'ScoreSDE', model, x:torch.Tensor, t:torch.Tensor, labels=None)->torch.Tensor:
     "The score of a discrete-time network at continuous time t, read as score_sde reads it."
-    levels, N, shape = discrete_levels(sde), sde.steps, (-1, *[1] * (x.ndim - 1))
+    N, shape = sde.num_scales, (-1, *[1] * (x.ndim - 1))
+    levels = discrete_levels(sde, N, x.device)
     if sde.kind == 'vpsde':
         index = t * (N - 1)
         out = model(x, index) if labels is None else model(x, index, labels)
-        std = levels['alphas_cumprod'].to(x.device)[index.long()].neg().add(1).sqrt().to(x.dtype)
+        std = levels['alphas_cumprod'][index.long()].neg().add(1).sqrt().to(x.dtype)
         return -out / std.reshape(shape)
     index = torch.round((1 - t) * (N - 1)).long()                  # 0 at σ_max, as SMLD counts its levels
     out = model(x, index.to(x.dtype)) if labels is None else model(x, index.to(x.dtype), labels)
     if not sde.scale_by_sigma: return out
-    return out / levels['sigmas'].flip(0).to(x.device)[index].to(x.dtype).reshape(shape)
+    return out / levels['sigmas'].flip(0)[index].to(x.dtype).reshape(shape)
 
 def discrete_loss(sde:'ScoreSDE', model, batch:torch.Tensor, generator=None, labels=None)->torch.Tensor:
     "score_sde's discrete-time losses: SMLD for VE, DDPM for VP."
-    levels, N, shape = discrete_levels(sde), sde.steps, (-1, *[1] * (batch.ndim - 1))
+    N, shape = sde.num_scales, (-1, *[1] * (batch.ndim - 1))
+    levels = discrete_levels(sde, N, batch.device)
     gen = device_generator(generator, batch.device)
     index = torch.randint(0, N, (len(batch),), generator=gen, device=draw_device(gen, batch.device)).to(batch.device)
     noise = torch.randn(batch.shape, generator=gen, device=draw_device(gen, batch.device)).to(batch.device, batch.dtype)
     call = lambda x, label: model(x, label) if labels is None else model(x, label, labels)
     if sde.kind == 'vesde':
-        sigma = levels['sigmas'].flip(0).to(batch.device)[index].to(batch.dtype).reshape(shape)
+        sigma = levels['sigmas'].flip(0)[index].to(batch.dtype).reshape(shape)
         out = call(batch + sigma * noise, index.to(batch.dtype))
         score = out / sigma if sde.scale_by_sigma else out
-        residual = ((score + noise / sigma) * sigma).flatten(1).square()      # σ²‖s − target‖², target = −n/σ²
+        residual = ((score + noise / sigma) * sigma).flatten(1).square()      # σ²‖s − target‖², target = −ε/σ
     else:
-        abar = levels['alphas_cumprod'].to(batch.device)[index].to(batch.dtype).reshape(shape)
+        abar = levels['alphas_cumprod'][index].to(batch.dtype).reshape(shape)
         residual = (call(abar.sqrt() * batch + (1 - abar).sqrt() * noise, index.to(batch.dtype)) - noise).flatten(1).square()
     return (residual.mean(1) if sde.reduce_mean else 0.5 * residual.sum(1)).mean()
 
@@ -572,7 +587,7 @@ def pc_predictor(sde:'ScoreSDE', score_fn, x:torch.Tensor, t:float, generator=No
         f, G = sde.discretize(x, t)
         mean = x - (f - G**2 * score_fn(x, tt) * half)
         return mean + (0 if sde.probability_flow else G) * _noise(x, generator), mean
-    levels, index = discrete_levels(sde), int(t * (sde.steps - 1))      # ancestral sampling
+    levels, index = discrete_levels(sde, sde.steps), int(t * (sde.steps - 1))      # ancestral sampling
     if sde.kind == 'vesde':
         sigma, previous = levels['sigmas'][index].item(), (levels['sigmas'][index - 1].item() if index > 0 else 0.0)
         mean = x + score_fn(x, tt) * (sigma**2 - previous**2)
@@ -584,7 +599,7 @@ def pc_predictor(sde:'ScoreSDE', score_fn, x:torch.Tensor, t:float, generator=No
 def pc_corrector(sde:'ScoreSDE', score_fn, x:torch.Tensor, t:float, generator=None): # -> (x, x_mean)
     "n_steps_each Langevin (or annealed Langevin) steps at time t, score_sde's step sizes."
     tt = torch.full((len(x),), t, device=x.device, dtype=x.dtype)
-    alpha = discrete_levels(sde)['alphas'][int(t * (sde.steps - 1))].item() if sde.kind == 'vpsde' else 1.0
+    alpha = discrete_levels(sde, sde.steps)['alphas'][int(t * (sde.steps - 1))].item() if sde.kind == 'vpsde' else 1.0
     mean = x
     for _ in range(sde.n_steps_each):
         grad, noise = score_fn(x, tt), _noise(x, generator)
@@ -606,6 +621,7 @@ def pc_sample(sde:'ScoreSDE', score_fn, x:torch.Tensor, generator=None, callback
             x, mean = pc_corrector(sde, score_fn, x, t, generator); nfe += sde.n_steps_each
         if sde.predictor != 'none':
             x, mean = pc_predictor(sde, score_fn, x, t, generator); nfe += 1
+        else: mean = x                           # score_sde's NonePredictor returns (x, x): no denoised mean
         if callback is not None: callback(dict(i=i, s=t, x=x, nfe=nfe))
     return (mean if sde.noise_removal else x), nfe
 
@@ -647,7 +663,8 @@ def get_method(config)->Method:
         steps = s.num_steps if canonical_solver(s.ode_solver) == 'dpmpp_2m' and s.method == 'ode' else m.num_scales
         return ScoreSDE(t.sde, beta_min=m.beta_min, beta_max=m.beta_max, sigma_min=m.sigma_min, sigma_max=m.sigma_max,
                         eps=s.eps, reduce_mean=t.reduce_mean, likelihood_weighting=t.likelihood_weighting,
-                        steps=steps, noise_removal=s.noise_removal, continuous=t.continuous, scale_by_sigma=m.scale_by_sigma,
+                        steps=steps, num_scales=m.num_scales, noise_removal=s.noise_removal, continuous=t.continuous,
+                        scale_by_sigma=m.scale_by_sigma,
                         sampler=s.method, predictor=s.predictor, corrector=s.corrector, snr=s.snr,
                         n_steps_each=s.n_steps_each, probability_flow=s.probability_flow, **sampler)
     raise ValueError(f"unknown training.sde {t.sde!r}: use 'poisson', 'pfgmpp', 'vesde', 'vpsde' or 'subvpsde'")

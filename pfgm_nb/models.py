@@ -211,7 +211,7 @@ class ChannelLinear(nn.Linear):
     def __init__(self, in_ch:int, out_ch:int):
         super().__init__(in_ch, out_ch)
         fan_avg_uniform_(self.weight, 0.1); nn.init.zeros_(self.bias)
-    def forward(self, x): return F.linear(x.movedim(1, -1), self.weight, self.bias).movedim(-1, 1)
+    def forward(self, x): return F.conv2d(x, self.weight[:, :, None, None], self.bias)   # a 1×1 conv: no layout change
 
 class ConvResample(nn.Module):
     "DDPM's learned 2× resampler: nearest then 3×3 conv (up), or pad right/bottom then 3×3 conv of stride 2 (down)."

@@ -243,7 +243,8 @@ def init_distributed(device_name:str='auto', # the config's device
         backend, wait = 'nccl' if device.type == 'cuda' else 'gloo', datetime.timedelta(seconds=timeout)
         restart = os.environ.get('TORCHELASTIC_RESTART_COUNT')
         if restart is None: dist.init_process_group(backend, timeout=wait)
-        else:   # an elastic restart: keys of the attempt that failed may still sit in the store; read only this attempt's
+        else:   # under torchrun (set from the first attempt on): each attempt keeps to its own key prefix, so keys a
+                # failed attempt left in the agent's store are never read by the next one
             store = dist.TCPStore(os.environ['MASTER_ADDR'], int(os.environ['MASTER_PORT']), world,
                                   is_master=os.environ.get('TORCHELASTIC_USE_AGENT_STORE') != 'True' and int(os.environ['RANK']) == 0,
                                   timeout=wait)

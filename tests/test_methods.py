@@ -128,4 +128,4 @@ def test_bits_per_dim_from_the_command_line_for_each_method(preset, tmp_path):
                     '--config.eval.bpd_atol=1e-2')   # the plumbing; the lessons check the values
     assert res.returncode == 0, res.stderr[-2000:]
     report = last_report(res)
-    assert report['bpd_samples'] == 8 and math.isfinite(report['bpd']) and report['bpd_std_error'] >= 0, report
+    assert report['bpd_samples'] == 8 and math.isfinite(report['bpd']) and report['bpd_std_error'] > 0, report   # eight dequantised digits never agree exactly

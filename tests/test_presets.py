@@ -12,6 +12,7 @@ import torch
 
 from pfgm_nb.configs import get_config, list_presets
 from pfgm_nb.methods import get_method
+from pfgm_nb.models import ChannelLinear, ConvResample, create_model
 from pfgm_nb.train import Workdir, start_run, train_step
 
 OWN = ('digits', 'toy2d', 'digits_d128', 'digits_d128_cond', 'toy2d_d128')
@@ -21,7 +22,9 @@ ORIGINALS = [n for n in list_presets() if not n.endswith(OWN) and not n.startswi
 def test_all_26_original_configs_are_presets_and_sub_vp_is_accepted():
     assert len(ORIGINALS) == 26
     assert get_config('configs/sub_vp/cifar10_ddpmpp_continuous.py').training.sde == 'subvpsde'
-    assert get_config('ve/cifar10_ddpm').model.name == 'ddpm'
+    with torch.device('meta'):                                   # score_sde's DDPM network: NIN shortcuts, conv resamplers
+        ddpm = create_model(get_config('ve/cifar10_ddpm'), pfgm_head=False, device='meta')
+    assert any(isinstance(m, ChannelLinear) for m in ddpm.modules()) and any(isinstance(m, ConvResample) for m in ddpm.modules())
 
 
 def shrunk(name:str):

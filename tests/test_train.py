@@ -98,10 +98,12 @@ def test_watching_a_run_tensorboard_stdout_and_jsonl_survive_a_kill_without_dupl
     proc = subprocess.Popen([str(BIN / 'pfgm-main'), *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
-        if (tmp_path / 'metrics.jsonl').exists() and any(json.loads(l)['step'] >= 300 for l in (tmp_path / 'metrics.jsonl').read_text().splitlines() if l.strip()):
+        if (tmp_path / 'metrics.jsonl').exists() and any(json.loads(l)['step'] >= 200 for l in (tmp_path / 'metrics.jsonl').read_text().splitlines() if l.strip()):
             break
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL); proc.wait()
+    killed_at = max(r['step'] for r in records(tmp_path))
+    assert 200 <= killed_at < 400, killed_at                            # the kill landed mid-run: the rerun has work to redo
     res = pfgm_main(*args)
     assert res.returncode == 0, res.stderr
     events = EventAccumulator(str(tmp_path / 'tensorboard')); events.Reload()
