@@ -1,8 +1,6 @@
-"""PFGM++ (D = 128) on the embedded digits: EDM training with σ_data derived from the data, Heun sampling (35 NFE)."""
+"""PFGM++ (D = 128) on the embedded digits: EDM training with σ_data derived from the data, Heun sampling (35 NFE), the U-Net."""
 from pfgm_nb.configs import as_pfgmpp, digits_config
 
 
 def get_config():
-    config = as_pfgmpp(digits_config(), D=128)
-    config.training.update(n_iters=3000, snapshot_freq=1000, snapshot_freq_for_preemption=500)
-    return config
+    return as_pfgmpp(digits_config('unet'), D=128)
