@@ -1,52 +1,175 @@
-"""Training throughput per method on the embedded digits: steps/s of the real training loop (`pfgm_nb.train.train`,
-the function behind `pfgm-main --mode train`), read from the run's metrics.jsonl after a warm-up.
+"""How close the digits U-Net's training step and sampling pass come to this machine's hardware, and steps/s per method.
 
-    python bench/train.py                      # the digits presets' MLP on the CPU
-    python bench/train.py --network ncsnpp     # the small U-Net instead
-    python bench/train.py --device cuda --steps 600
+Part 1 measures, in one run: the machine's matrix-multiply rates (2048² fp32 and bf16: the floor any network step is
+held to), the FLOPs of one U-Net training step (`torch.utils.flop_counter`), and the step's seconds in each setting the
+kit offers (`training.precision`, `training.compile`): fp32 eager (the baseline), bf16 autocast, compiled, both. Each
+row prints s/step, effective GFLOP/s, its ratio to the fp32 and the bf16 floor, and its speed-up on the baseline.
+Compilation time is printed apart (inductor caches compiled code, so a second run pays a few seconds). The same for
+one sampling pass (a batch of network evaluations without gradients, as RK45 or Heun make them).
+Part 2 (`--methods`) times the real training loop (`pfgm_nb.train.train`) per digits preset.
+
+    python bench/train.py                          # part 1 on the CPU, the profile of the baseline and the fastest
+    python bench/train.py --methods PFGM VP        # part 2 as well
+    python bench/train.py --device cuda
 """
-import argparse, json, tempfile, time
+import argparse, contextlib, json, tempfile, time
 
 import torch
+from torch.utils.flop_counter import FlopCounterMode
 
-from pfgm_nb.configs import get_config
-from pfgm_nb.train import train
+from pfgm_nb.configs import data_shape, derive_data_fields, get_config
+from pfgm_nb.data import load_dataset
+from pfgm_nb.methods import get_method
+from pfgm_nb.train import Workdir, resolve_precision, start_run, step_network, train, train_step
 
 PRESETS = {'PFGM': 'poisson/digits', 'PFGM++ D=128': 'pfgmpp/digits_d128', 'VP': 'vp/digits', 'sub-VP': 'subvp/digits',
            'VE': 've/digits'}
+SETTINGS = {'fp32 eager': ('fp32', False), 'bf16 eager': ('bf16', False), 'fp32 compiled': ('fp32', True),
+            'bf16 compiled': ('bf16', True)}
 
 
-def steps_per_second(preset, steps, network, device, log_every):
-    "Steps/s between the first and the last log line (set-up, first steps and final checkpoint excluded)."
+def matmul_rate(dtype, device, size=2048, reps=20)->float:
+    "GFLOP/s of a size² matrix product in `dtype`: the floor a network step is measured against."
+    a, b = (torch.randn(size, size, device=device).to(dtype) for _ in range(2))
+    for _ in range(3): a @ b
+    sync(device); start = time.perf_counter()
+    for _ in range(reps): a @ b
+    sync(device)
+    return 2 * size**3 * reps / (time.perf_counter() - start) / 1e9
+
+
+def sync(device):
+    if device.type == 'cuda': torch.cuda.synchronize()
+
+
+def digits_step_state(preset, device, precision, compile, workdir):
+    "A fresh training state of the preset (seed 0), its network wrapped for the setting, and a fixed batch."
+    config, _ = derive_data_fields(get_config(preset))
+    config.update_from_flattened_dict({'device': str(device), 'training.precision': precision, 'training.compile': compile})
+    state = start_run(config, Workdir(workdir), get_method(config), device, 0, 1)
+    batch = load_dataset('digits')[:config.training.batch_size].reshape(-1, *data_shape(config)).to(device)
+    return state, batch
+
+
+def step_flops(preset, device)->float:
+    "FLOPs of one fp32 training step (forward and backward of the network, the loss, the target)."
+    with tempfile.TemporaryDirectory() as tmp:
+        state, batch = digits_step_state(preset, device, 'fp32', False, tmp)
+        with FlopCounterMode(display=False) as counter: train_step(state, batch)
+    return counter.get_total_flops()
+
+
+def time_steps(preset, device, precision, compile, steps, profile=False):
+    "(first-step seconds, seconds per step after warm-up, profiler table or None) of one setting."
+    with tempfile.TemporaryDirectory() as tmp:
+        state, batch = digits_step_state(preset, device, precision, compile, tmp)
+        start = time.perf_counter(); train_step(state, batch); sync(device); first = time.perf_counter() - start
+        for _ in range(3): train_step(state, batch)
+        sync(device); start = time.perf_counter()
+        for _ in range(steps): train_step(state, batch)
+        sync(device); per_step = (time.perf_counter() - start) / steps
+        table = None
+        if profile:
+            with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+                for _ in range(3): train_step(state, batch)
+            table = prof.key_averages().table(sort_by='self_cpu_time_total', row_limit=12)
+    return first, per_step, table
+
+
+def sampling_pass(preset, device, precision, compile, batch_size, reps):
+    "(FLOPs, first-call seconds, seconds per call) of one batch of network evaluations without gradients."
+    config, _ = derive_data_fields(get_config(preset))
+    config.device = str(device)
+    method = get_method(config)
+    model = method.network(config, device).eval()
+    net = step_network(model, precision, compile, device)
+    x = torch.randn(batch_size, *data_shape(config), device=device)
+    level = torch.full((batch_size,), 5.0, device=device)
+    with torch.no_grad():
+        with FlopCounterMode(display=False) as counter: model(x, level)
+        start = time.perf_counter(); net(x, level); sync(device); first = time.perf_counter() - start
+        for _ in range(2): net(x, level)
+        sync(device); start = time.perf_counter()
+        for _ in range(reps): net(x, level)
+        sync(device)
+    return counter.get_total_flops(), first, (time.perf_counter() - start) / reps
+
+
+def print_rows(title, flops, rows, floors, unit):
+    base = rows['fp32 eager'][1]
+    print(f"\n{title}: {flops / 1e9:.2f} GFLOP per {unit}")
+    print(f"{'setting':>14} {'first s':>8} {'s/' + unit:>10} {unit + '/s':>9} {'GFLOP/s':>8} {'/fp32 floor':>11} "
+          f"{'/bf16 floor':>11} {'speed-up':>9}")
+    for name, (first, seconds) in rows.items():
+        rate = flops / seconds / 1e9
+        print(f"{name:>14} {first:8.1f} {seconds:10.4f} {1 / seconds:9.1f} {rate:8.0f} {rate / floors['fp32']:11.2f} "
+              f"{rate / floors['bf16']:11.2f} {base / seconds:8.2f}x")
+
+
+def hardware_part(args, device):
+    floors = {'fp32': matmul_rate(torch.float32, device), 'bf16': matmul_rate(torch.bfloat16, device)}
+    chosen = get_config('poisson/digits').training
+    print(f"device {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads; the digits presets' setting: "
+          f"precision={chosen.precision!r} (here {resolve_precision(chosen.precision, device)}), compile={chosen.compile}")
+    print(f"floor: 2048² matmul {floors['fp32']:.0f} GFLOP/s fp32, {floors['bf16']:.0f} GFLOP/s bf16")
+    settings = {k: v for k, v in SETTINGS.items() if k in args.settings}
+    flops = step_flops('poisson/digits', device)
+    rows, tables = {}, {}
+    for name, (precision, compile) in settings.items():
+        first, seconds, tables[name] = time_steps('poisson/digits', device, precision, compile, args.steps, args.profile)
+        rows[name] = (first, seconds)
+    print_rows('PFGM U-Net training step (poisson/digits, b = 128, B = 1024)', flops, rows, floors, 'step')
+    if args.profile:
+        fastest = min(rows, key=lambda k: rows[k][1])
+        for name in dict.fromkeys(['fp32 eager', fastest]):
+            print(f"\nprofile, {name} (3 steps, self CPU time):\n{tables[name]}")
+    rows = {}
+    for name, (precision, compile) in settings.items():
+        flops, first, seconds = sampling_pass('poisson/digits', device, precision, compile, args.sample_batch, args.reps)
+        rows[name] = (first, seconds)
+    print_rows(f'sampling pass (one evaluation of {args.sample_batch} samples, no gradients)', flops, rows, floors, 'pass')
+
+
+def steps_per_second(preset, steps, device, log_every):
+    "Steps/s of `train` between the first and the last log line (set-up, first steps and final checkpoint excluded)."
     config = get_config(preset)
     config.update_from_flattened_dict({'training.n_iters': steps, 'training.snapshot_freq': steps,
                                        'training.snapshot_sampling': False, 'training.log_freq': log_every,
-                                       'model.name': network, 'device': device})
+                                       'training.eval_freq': 0, 'device': device})
     with tempfile.TemporaryDirectory() as workdir:
         start = time.time()
         train(config, workdir, progress=False)
         wall = time.time() - start
         logs = [json.loads(line) for line in open(f'{workdir}/metrics.jsonl')]
     first, last = logs[0], logs[-1]
-    rate = (last['step'] - first['step']) / (last['time'] - first['time'])
-    return rate, wall, config.training.batch_size, config.training.small_batch_size
+    return (last['step'] - first['step']) / (last['time'] - first['time']), wall, config
+
+
+def methods_part(args):
+    log_every = max(args.method_steps // 8, 1)
+    print(f"\ntraining loop per digits preset, {args.method_steps} steps each")
+    print(f"{'method':>14} {'network':>8} {'B (charges)':>12} {'b (batch)':>10} {'steps/s':>9} {'ms/step':>9} {'wall s':>8}")
+    for name in args.methods:
+        rate, wall, config = steps_per_second(PRESETS[name], args.method_steps, args.device, log_every)
+        charges = config.training.batch_size if PRESETS[name].startswith('poisson') else '-'
+        print(f"{name:>14} {config.model.name:>8} {charges:>12} {config.training.small_batch_size:>10} {rate:9.2f} "
+              f"{1000 / rate:9.1f} {wall:8.1f}")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--steps', type=int, default=400)
-    parser.add_argument('--network', default='mlp', choices=['mlp', 'ncsnpp'])
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--methods', nargs='*', default=list(PRESETS), choices=list(PRESETS))
+    parser.add_argument('--steps', type=int, default=20, help='timed steps per setting (after 4 warm-up steps)')
+    parser.add_argument('--settings', nargs='*', default=list(SETTINGS), choices=list(SETTINGS))
+    parser.add_argument('--sample_batch', type=int, default=500, help="evaluations per sampling pass (eval.batch_size)")
+    parser.add_argument('--reps', type=int, default=5, help='timed sampling passes per setting')
+    parser.add_argument('--no-profile', dest='profile', action='store_false', help='skip the profiler tables')
+    parser.add_argument('--methods', nargs='*', default=[], choices=list(PRESETS), help='part 2: these presets')
+    parser.add_argument('--method_steps', type=int, default=200)
     args = parser.parse_args()
-    log_every = max(args.steps // 8, 1)
-    print(f"digits, network {args.network}, device {args.device}, {args.steps} steps per method, torch {torch.__version__}, "
-          f"{torch.get_num_threads()} CPU threads\n")
-    print(f"{'method':>14} {'B (charges)':>12} {'b (batch)':>10} {'steps/s':>9} {'ms/step':>9} {'wall s':>8}")
-    for name in args.methods:
-        rate, wall, big, small = steps_per_second(PRESETS[name], args.steps, args.network, args.device, log_every)
-        charges = big if PRESETS[name].startswith('poisson') else '-'
-        print(f"{name:>14} {charges:>12} {small:>10} {rate:9.1f} {1000 / rate:9.1f} {wall:8.1f}")
+    device = torch.device(args.device)
+    hardware_part(args, device)
+    if args.methods: methods_part(args)
 
 
 if __name__ == '__main__':

@@ -49,7 +49,9 @@ def test_demo_runs_the_papermill_path_and_writes_metrics(tmp_path):
     assert res.returncode == 0, res.stderr[-3000:]
     metrics = json.loads((out / 'metrics.json').read_text())
     keys = {'fd_digits', 'kid_pixels', 'classifier_confidence', 'copy_fraction', 'nfe', 'train_seconds', 'sample_seconds'}
-    assert set(metrics) == {'pfgm', 'pfgmpp'} and all(keys <= set(m) for m in metrics.values())
+    assert set(metrics) == {'pfgm', 'pfgmpp', 'held_out_digits'} and all(keys <= set(metrics[m]) for m in ('pfgm', 'pfgmpp'))
+    assert metrics['pfgm']['network'] == 'ncsnpp' and metrics['pfgm']['sets'] == 1 and metrics['pfgm']['count'] == 20
+    assert 0 < metrics['held_out_digits']['fd_digits'] < 5 and metrics['held_out_digits']['copy_fraction'] < 0.05
     assert metrics['pfgmpp']['nfe'] == 35
     for name in ('samples_pfgm.png', 'samples_pfgmpp.png', 'field_lines.png', 'train_job_pfgm.ipynb', 'train_job_pfgmpp.ipynb'):
         assert (out / name).stat().st_size > 1000, name

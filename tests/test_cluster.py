@@ -115,7 +115,7 @@ def test_a_hung_rank_times_out_with_a_message(tmp_path):
 
 
 def test_nonfinite_samples_are_counted_and_kept_out_of_files_and_metrics(tmp_path):
-    assert pfgm_main('--config', 'poisson/digits', '--mode', 'train', '--workdir', tmp_path, '--config.training.n_iters=20',
+    assert pfgm_main('--config', 'poisson/digits_mlp', '--mode', 'train', '--workdir', tmp_path, '--config.training.n_iters=20',
                      '--config.training.snapshot_freq=20', '--config.training.batch_size=128').returncode == 0
     ckpt_path = tmp_path / 'checkpoints' / 'checkpoint_20.pth'
     ckpt = load(ckpt_path)

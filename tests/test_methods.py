@@ -118,7 +118,7 @@ def test_pc_sampling_and_dpm_solver_from_the_command_line(tmp_path):
     assert bad.returncode == 2 and "choose one of" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize('preset', ['poisson/digits', 'pfgmpp/digits_d128', 'vp/digits'])
+@pytest.mark.parametrize('preset', ['poisson/digits_mlp', 'pfgmpp/digits_d128_mlp', 'vp/digits_mlp'])
 def test_bits_per_dim_from_the_command_line_for_each_method(preset, tmp_path):
     res = pfgm_main('--config', preset, '--mode', 'train', '--workdir', tmp_path, '--config.training.n_iters=200',
                     '--config.training.snapshot_freq=200')

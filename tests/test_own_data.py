@@ -35,7 +35,7 @@ def own_images(folder, *extra):
 
 
 def test_pfgm_on_a_folder_derives_appendix_b_from_that_folder_and_evaluates_from_its_own_folder(images, tmp_path):
-    res = pfgm_main('--config', 'poisson/digits', '--workdir', tmp_path, *own_images(images))
+    res = pfgm_main('--config', 'poisson/digits_mlp', '--workdir', tmp_path, *own_images(images))
     assert res.returncode == 0, res.stderr
     assert 'derived from the training data: training.M=' in res.stderr
     saved = json.loads((tmp_path / 'config.json').read_text())
@@ -52,7 +52,7 @@ def test_pfgm_on_a_folder_derives_appendix_b_from_that_folder_and_evaluates_from
 
 def test_pfgmpp_on_a_folder_takes_sigma_data_from_that_folder(images, tmp_path):
     from PIL import Image
-    res = pfgm_main('--config', 'pfgmpp/digits_d128', '--workdir', tmp_path, *own_images(images))
+    res = pfgm_main('--config', 'pfgmpp/digits_d128_mlp', '--workdir', tmp_path, *own_images(images))
     assert res.returncode == 0, res.stderr
     files = sorted(images.glob('*.png'))
     training = np.stack([np.asarray(Image.open(f), dtype=np.float64) for i, f in enumerate(files) if i % 50 != 49]) / 255 * 2 - 1
@@ -76,11 +76,11 @@ def test_corrupt_files_are_all_named_before_training_and_can_be_skipped(images, 
     import shutil
     folder = tmp_path / 'with_bad'; shutil.copytree(images, folder)
     for name in ('bad_a.png', 'bad_b.jpg', 'bad_c.png'): (folder / name).write_bytes(b'not an image at all')
-    res = pfgm_main('--config', 'poisson/digits', '--workdir', tmp_path / 'run', *own_images(folder))
+    res = pfgm_main('--config', 'poisson/digits_mlp', '--workdir', tmp_path / 'run', *own_images(folder))
     assert res.returncode == 2
     assert all(name in res.stderr for name in ('bad_a.png', 'bad_b.jpg', 'bad_c.png')) and '3 unreadable' in res.stderr
     assert not (tmp_path / 'run' / 'checkpoints').exists()
-    res = pfgm_main('--config', 'poisson/digits', '--workdir', tmp_path / 'run', *own_images(folder),
+    res = pfgm_main('--config', 'poisson/digits_mlp', '--workdir', tmp_path / 'run', *own_images(folder),
                     '--config.data.skip_bad_files=True')
     assert res.returncode == 0, res.stderr
 
