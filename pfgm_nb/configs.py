@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['DIGITS_NETWORKS', 'pfgm_defaults', 'digits_config', 'toy2d_config', 'as_pfgmpp', 'as_score_sde', 'derive_data_fields',
-           'list_presets', 'config_from_json', 'get_config', 'apply_overrides', 'data_shape', 'field_readers']
+           'list_presets', 'unknown_preset', 'preset_path', 'resolve_config', 'config_from_json', 'get_config',
+           'apply_overrides', 'data_shape', 'field_readers']
 
 # %% ../nbs/01c_configs.ipynb #c122ebcb
 import importlib.util
@@ -41,6 +42,8 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     training.P_mean = -1.2                   # PFGM++/EDM: ln σ ~ N(P_mean, P_std²)
     training.P_std = 1.2
     training.class_conditional = False       # PFGM++ / score SDEs: class labels into the network
+    training.precision = 'fp32'              # the network's arithmetic: 'fp32', 'bf16' (autocast) or 'auto' (bf16 where fast) (ours)
+    training.compile = False                 # torch.compile the network for the step (inductor; compiled code is cached) (ours)
 
     config.sampling = sampling = ml_collections.ConfigDict()
     sampling.method = 'ode'
@@ -52,7 +55,8 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     sampling.z_exp = 5.0                     # below this z, v_z comes from the normalisation
     sampling.rtol = 1e-4
     sampling.atol = 1e-4
-    sampling.max_nfe = 100_000               # RK45 evaluation budget (ours; the original has none)
+    sampling.max_nfe = 3000                  # adaptive solvers' evaluation budget, also projected after 10 s (ours; the original has none)
+    sampling.max_seconds = 0.0               # wall-clock budget per adaptive solve; 0: 60 s in a CPU evaluation (--mode eval), else none; < 0: none (ours)
     sampling.vs = False
     sampling.sigma_min = 0.002               # PFGM++/EDM Heun grid
     sampling.sigma_max = 80.0
@@ -88,6 +92,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     evaluate.bpd_num_samples = 0             # data points for bits/dim; 0 = the whole split
     evaluate.bpd_rtol = 1e-5                 # tolerances of the likelihood ODE (score_sde's)
     evaluate.bpd_atol = 1e-5
+    evaluate.class_label = ''                # class-conditional runs: the class(es) to sample, '3' or '1,5,7'; '' = all in turn (ours)
 
     config.data = data = ml_collections.ConfigDict()
     data.dataset = 'CIFAR10'
@@ -247,6 +252,32 @@ def _preset_name(name:str)->str:
     name = str(name).removesuffix('.py').removeprefix('./').removeprefix('configs/')
     return name.replace('sub_vp/', 'subvp/')
 
+def unknown_preset(name:str)->str:
+    "One line for a name that is no preset: the closest names ('did you mean'), and the names of its family (or the families)."
+    import difflib
+    wanted, names = _preset_name(name), list_presets()
+    family = wanted.split('/')[0] if '/' in wanted else ''
+    close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
+    members = [n.split('/', 1)[1] for n in names if n.split('/')[0] == family]
+    families = sorted({n.split('/')[0] for n in names})
+    text = f"no config {name!r}" + (f": did you mean {' or '.join(close)}?" if close else '')
+    text += (f" The {family}/ presets: {', '.join(members)}." if members else
+             f" The preset families: {', '.join(f + '/' for f in families)} (sub_vp/ is subvp/).")
+    return text + " Or give a config file (.py) or a run's config.json."
+
+def preset_path(name:str, # a preset name as the original's users spell it: 'poisson/digits', 'configs/sub_vp/x.py', ...
+               )->Path: # the preset's file in the package
+    "The package file of a preset name; FileNotFoundError with `unknown_preset`'s line when there is none."
+    path = _presets_dir() / f"{_preset_name(name)}.py"
+    if not path.exists(): raise FileNotFoundError(unknown_preset(name))
+    return path
+
+def resolve_config(name_or_path:str)->Path: # the file to load: the path itself if it exists, else the preset's
+    "Where a `--config` value or a `get_config` argument points: an existing file (.py or a run's .json) as it is, else a preset."
+    path = Path(name_or_path)
+    if path.exists() and path.suffix in ('.py', '.json'): return path
+    return preset_path(name_or_path)
+
 def _merged(base:dict, saved:dict)->dict:
     "The saved values over the base, section by section (fields a newer kit added keep their defaults)."
     return {**base, **{k: _merged(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
@@ -267,14 +298,8 @@ def get_config(name_or_path:str, # a preset name ('poisson/digits'), a config fi
               )->ml_collections.ConfigDict:
     "Build a config from a preset name, a seed-style config file with a `get_config()` function, or a saved config.json."
     import sys
-    path = Path(name_or_path)
-    if path.suffix == '.json' and path.exists(): return config_from_json(path)
-    if not path.suffix == '.py' or not path.exists():
-        preset = _presets_dir() / f"{_preset_name(name_or_path)}.py"
-        if not preset.exists():
-            raise FileNotFoundError(f"no config {name_or_path!r}: give a config file (.py), a run's config.json, or one of "
-                                    f"the presets {list_presets()}")
-        path = preset
+    path = resolve_config(name_or_path)
+    if path.suffix == '.json': return config_from_json(path)
     # the seed's config files import `configs.default_*_configs`: our presets folder answers for `configs`
     sys.modules.setdefault('configs', importlib.import_module('pfgm_nb.presets'))
     spec = importlib.util.spec_from_file_location(f"pfgm_config_{path.stem}", path)

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from .configs import _presets_dir, data_shape, list_presets
+from .configs import data_shape, resolve_config
 from .data import DataError
 from .evaluate import run_eval
 from .sample import Preview
@@ -48,24 +48,27 @@ flags:
 
 common overrides:
   training.n_iters, training.batch_size, optim.lr, data.dataset ('folder', 'vectors', 'CIFAR10', ...),
-  data.data_dir, data.image_size, data.num_channels, sampling.ode_solver, sampling.N, device ('cpu', 'cuda')
-  eval.enable_sampling, eval.num_samples, eval.enable_bpd, eval.enable_fid, eval.begin_ckpt, eval.end_ckpt
+  data.data_dir, data.image_size, data.num_channels, sampling.ode_solver, device ('cpu', 'cuda'),
+  sampling.N (the fixed-step solvers' steps, for every method), sampling.max_nfe (adaptive solvers' budget, 3000)
+  eval.enable_sampling, eval.num_samples, eval.enable_bpd, eval.enable_fid, eval.begin_ckpt, eval.end_ckpt,
+  eval.class_label (class-conditional runs: 3, or a list 1,5,7)
+
+evaluation writes DIR/eval/report_K.json and DIR/eval/ckpt_K/samples_R.npz for each checkpoint K
 
 list the presets:  python -c "from pfgm_nb.configs import list_presets; print(list_presets())"
 exit status: 0 done, 1 training failed (diverged, a write failed), 2 bad input, 75 pre-empted (rerun to resume)
 """
 
 def _resolve_config_arg(argv:list)->list:
-    "Let `--config` name a preset ('poisson/digits') as well as a file."
+    "Let `--config` name a preset as `get_config` does ('poisson/digits', 'sub_vp/digits', 'configs/sub_vp/x.py') as well as a file."
     out = list(argv)
     for i, arg in enumerate(out):
         value = out[i + 1] if arg == '--config' and i + 1 < len(out) else arg[len('--config='):] if arg.startswith('--config=') else None
-        if value is None or Path(value).exists(): continue
-        preset = _presets_dir() / f"{value.removesuffix('.py').removeprefix('./').removeprefix('configs/')}.py"
-        if not preset.exists():
-            raise ValueError(f"no config {value!r}: give a config file, a run's config.json or one of the presets {list_presets()}")
-        if arg == '--config': out[i + 1] = str(preset)
-        else: out[i] = f"--config={preset}"
+        if value is None: continue
+        try: path = str(resolve_config(value))
+        except FileNotFoundError as err: raise ValueError(str(err)) from None
+        if arg == '--config': out[i + 1] = path
+        else: out[i] = f"--config={path}"
     return out
 
 def _saved_config_args(argv:list)->list:
@@ -90,8 +93,12 @@ def _flag_value(argv:list, name:str):
 def _default_config(argv:list)->list:
     "Evaluation without --config reads the run's own config.json, so --config.a.b overrides still apply to it."
     if _flag_value(argv, 'config') is not None or _flag_value(argv, 'mode') != 'eval': return list(argv)
-    saved = Path(_flag_value(argv, 'workdir') or '') / 'config.json'
-    return ['--config', str(saved), *argv] if saved.exists() else list(argv)
+    workdir = _flag_value(argv, 'workdir')
+    saved = Path(workdir or '') / 'config.json'
+    if saved.exists(): return ['--config', str(saved), *argv]
+    if workdir and any(a.startswith('--config.') for a in argv):      # the overrides would have no config to apply to
+        raise ValueError(f"no training run in {workdir} (no config.json there): check --workdir, or give --config")
+    return list(argv)
 
 def parse_args(argv:list): # -> (config or None, workdir, mode, eval_folder)
     "Parse pfgm-main's flags; ValueError with one line on bad input."

@@ -148,7 +148,7 @@ BAD_INPUT = {
     'config key typo': (['--config.training.n_iter=5'], 'Did you mean "n_iters"'),
     'config value of the wrong type': (['--config.training.n_iters=many'], 'invalid literal for int()'),
     'unknown --mode': (['--mode=dance'], "--mode"),
-    'unknown preset': (['--config=poisson/cifar11'], 'one of the presets'),
+    'unknown preset': (['--config=poisson/cifar11'], 'did you mean poisson/cifar10_'),
     'missing data folder': (['--config=poisson/cifar10_ddpmpp', '--config.data.data_dir=/no/such/folder'], 'cifar-10-python.tar.gz'),
     'images of the wrong size': (['--config=poisson/cifar10_ddpmpp', '--config.data.data_dir={cifar}', '--config.data.image_size=64'],
                                  'set --config.data.image_size=32'),
