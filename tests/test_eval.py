@@ -26,7 +26,7 @@ def test_eval_samples_from_a_checkpoint_written_by_the_original_code(original_wo
     assert res.returncode == 0, res.stderr
     out = original_workdir / 'ev'
     assert (out / 'ode_images_1.png').stat().st_size > 1000
-    with np.load(out / 'samples_1.npz') as f:
+    with np.load(out / 'ckpt_1' / 'samples_1.npz') as f:                  # the original's eval/ckpt_{k}/ layout
         assert f['samples'].shape == (3, 16, 16, 3) and f['samples'].dtype == np.uint8
     report = json.loads((out / 'report_1.json').read_text())
     assert report['nfe'] == 5 and report['num_samples'] == 6
