@@ -7,7 +7,8 @@
 default, and JupyterLab is set to start the default kernel without asking: so every notebook opens with it, also
 one whose metadata names another kernel (the committed notebooks say `python3`). Kernels start in the notebook's
 folder (`nbs/`), as `nbdev-test` runs them. Nothing is fetched from the network: no update check, no news, a
-read-only extension manager. The JupyterLab settings are defaults written into the environment's
+read-only extension manager. Opening a chapter does not mark it modified: the contents manager hands each notebook
+to JupyterLab with the `pfgm` kernelspec it would write, and a save keeps the kernelspec the file had. The settings are defaults written into the environment's
 `share/jupyter/lab/settings/overrides.json` (a user's own settings still win).
 """
 import json, os, sys
@@ -19,6 +20,44 @@ LAB_DEFAULTS = {  # JupyterLab setting defaults for this kit, by plugin
     '@jupyterlab/notebook-extension:tracker': {'autoStartDefaultKernel': True},
     '@jupyterlab/apputils-extension:notification': {'fetchNews': 'false', 'checkForUpdates': False},
 }
+
+
+KERNELSPEC = {'display_name': 'pfgm_nb', 'language': 'python', 'name': KERNEL}
+
+
+def language_info() -> dict:
+    "What the `pfgm` kernel (ipykernel in this environment) reports as its language, as JupyterLab writes it into a notebook."
+    import json
+    from ipykernel.ipkernel import IPythonKernel
+    return json.loads(json.dumps(IPythonKernel.language_info))
+
+
+def kit_contents_manager():
+    "A contents manager that shows every notebook with the kit's kernelspec and saves it back with the one it had."
+    from jupyter_server.services.contents.largefilemanager import AsyncLargeFileManager
+
+    class KitContents(AsyncLargeFileManager):
+        """JupyterLab starts the `pfgm` kernel for every notebook and writes that kernelspec into the notebook's
+        metadata, with the kernel's `language_info`, which marks a notebook saved without them (the committed chapters
+        say `python3`; nbdev-clean drops language_info) as modified the moment it opens. Here the notebook arrives with
+        both already, so opening it changes nothing; a save writes back what the file had (the committed notebooks stay
+        as nbdev-clean leaves them)."""
+        async def get(self, path, content=True, type=None, format=None, **kwargs):
+            model = await super().get(path, content=content, type=type, format=format, **kwargs)
+            if model.get('type') == 'notebook' and model.get('content'):
+                model['content']['metadata'].update(kernelspec=dict(KERNELSPEC), language_info=language_info())
+            return model
+
+        async def save(self, model, path=''):
+            if model.get('type') == 'notebook' and model.get('content') and await self.file_exists(path):
+                on_disk = (await super().get(path, content=True, type='notebook'))['content']['metadata']
+                metadata = model['content'].setdefault('metadata', {})
+                for key in ('kernelspec', 'language_info'):
+                    if key in on_disk: metadata[key] = on_disk[key]
+                    else: metadata.pop(key, None)
+            return await super().save(model, path)
+
+    return KitContents
 
 
 def write_lab_defaults():
@@ -34,7 +73,7 @@ def write_lab_defaults():
 
 def lab_args() -> list[str]:
     "The server's options (options given to `main` come after them and win)."
-    args = [f'--ServerApp.root_dir={ROOT}',
+    args = [f'--ServerApp.root_dir={ROOT}', '--ServerApp.contents_manager_class=__main__.KitContents',
             f'--KernelSpecManager.allowed_kernelspecs={KERNEL}',
             f'--MappingKernelManager.default_kernel_name={KERNEL}',
             '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate',
@@ -49,6 +88,7 @@ def main(argv=None):
         sys.exit(f"kernel '{KERNEL}' is not installed: run `make setup` "
                  f"(python -m ipykernel install --sys-prefix --name {KERNEL} --display-name pfgm_nb)")
     write_lab_defaults()
+    globals()['KitContents'] = kit_contents_manager()   # named in lab_args as __main__.KitContents
     from jupyterlab.labapp import LabApp  # an extension app: it takes its configuration from argv only
     LabApp.launch_instance(argv=lab_args() + (sys.argv[1:] if argv is None else list(argv)))
 

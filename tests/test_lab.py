@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = 'nbs/00_field.ipynb'
 DEADLINE_S = 60
 
-pytestmark = pytest.mark.skipif(chromium_path() is None,
+needs_chromium = pytest.mark.skipif(chromium_path() is None,
                                 reason='chromium is not installed (make docs-deps: apt-get install -y chromium)')
 
 
@@ -77,6 +77,7 @@ class Lab:
         self.log.close()
 
 
+@needs_chromium
 def test_lab_opens_a_chapter_with_the_pfgm_kernel(tmp_path):
     t0 = time.time()
     deadline = t0 + DEADLINE_S
@@ -106,6 +107,9 @@ def test_lab_opens_a_chapter_with_the_pfgm_kernel(tmp_path):
                     ? {name: name.textContent, cells, status: status.dataset.status, title: h1.textContent,
                        dialogs: document.querySelectorAll('.jp-Dialog').length} : null;
             })()""", timeout=max(1, deadline - time.time()))
+            time.sleep(1.5)   # let the kernel's info reach the notebook model (where a kernelspec change would land)
+            dirty = page.js("document.querySelectorAll('.jp-mod-dirty').length")
+            assert dirty == 0, f'opening {NOTEBOOK} marked it modified ({dirty} dirty elements)'
             page.screenshot(tmp_path / 'lab.png', full_page=False)
             title = next(l[2:].strip() for c in json.loads(nb_file.read_text())['cells'] if c['cell_type'] == 'markdown'
                          for l in ''.join(c['source']).splitlines() if l.startswith('# '))
@@ -118,3 +122,10 @@ def test_lab_opens_a_chapter_with_the_pfgm_kernel(tmp_path):
     finally:
         lab.stop()
     assert hashlib.sha256(nb_file.read_bytes()).hexdigest() == before, f'{NOTEBOOK} was modified'
+
+
+def test_make_lab_passes_server_options():
+    "`make lab LAB_ARGS=...` hands the options to scripts/lab.py, which gives them to jupyter lab after its own."
+    res = subprocess.run(['make', '-n', 'lab', 'LAB_ARGS=--port 8890 --no-browser'], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.strip().splitlines()[-1].endswith('scripts/lab.py --port 8890 --no-browser'), res.stdout
