@@ -22,6 +22,10 @@ DIRECTIVE = re.compile(r'^#\|\s*([\w-]+)\s*(?::\s*(.*?))?\s*$')
 HIDE_INPUT_TAG = 'docs-hide-input'     # mkdocs.yml's remove_input_tags
 WIDGET_MIME = 'application/vnd.jupyter.widget-view+json'
 IMAGE_MIMES = ('image/png', 'image/jpeg', 'image/svg+xml')  # the image types nbconvert's HTML shows
+WIDGET_REPR = re.compile(r'^\s*\w+\(children=')          # ipywidgets' repr: interactive(children=(IntSlider(...
+WIDGET_NOTE = ('Interactive widget: its controls need a running kernel. Open this chapter in JupyterLab '
+               '(<code>make lab</code>) to use it.')
+FRAME_NOTE = ' Below, the frame stored with the notebook.'
 
 
 def chapter_notebooks(nbs: Path) -> list[Path]:
@@ -41,8 +45,8 @@ def _directives(lines):
 def _false(v): return v in ('false', 'no', '0')
 
 
-def clean_cell(cell: dict) -> dict | None:
-    "The cell as the site shows it, or None when the site leaves it out."
+def clean_cell(cell: dict, widget_state: dict | None = None) -> dict | None:
+    "The cell as the site shows it (a widget as its static frame: see `_static_widget`), or None when the site leaves it out."
     if cell['cell_type'] == 'raw': return None  # Quarto front matter and the like
     if cell['cell_type'] != 'code': return cell
     cell = copy.deepcopy(cell)
@@ -52,19 +56,42 @@ def clean_cell(cell: dict) -> dict | None:
     if opts.get('hide') is True or _false(opts.get('include')): return None
     cell['source'] = '\n'.join(l for l in lines if not l.lstrip().startswith('#|')).strip('\n')
     if _false(opts.get('output')): cell['outputs'] = []
-    for out in cell.get('outputs', []):  # widgets need a live kernel: keep their text fallback only
-        out.get('data', {}).pop(WIDGET_MIME, None)
-    cell['outputs'] = [o for o in cell.get('outputs', []) if o.get('data', True)]  # a widget with no fallback: gone
+    outputs = []
+    for out in cell.get('outputs', []):  # widgets need a live kernel: a static frame, or their text fallback
+        view = out.get('data', {}).pop(WIDGET_MIME, None)
+        outputs += _static_widget(out, view, widget_state or {}) if view is not None else [out]
+    cell['outputs'] = [o for o in outputs if o.get('data', True)]  # a widget with no fallback: gone
     if _false(opts.get('echo')):
         cell.setdefault('metadata', {}).setdefault('tags', []).append(HIDE_INPUT_TAG)
     if not cell['source'].strip() and not cell['outputs']: return None
     return cell
 
 
+def _widget_frames(model_id: str, state: dict) -> list:
+    "The outputs the notebook stored in a widget's Output children (its last frame), found through the widget state."
+    model = state.get(model_id, {})
+    if model.get('model_name') == 'OutputModel': return list(model.get('state', {}).get('outputs', []))
+    children = model.get('state', {}).get('children', [])
+    return [o for child in children if isinstance(child, str) for o in _widget_frames(child.removeprefix('IPY_MODEL_'), state)]
+
+
+def _static_widget(out: dict, view: dict, state: dict) -> list:
+    "An interactive widget (`interactive(children=(...`) as a note and its stored frame; other widgets (tqdm) keep their text."
+    text = out['data'].get('text/plain', '')
+    text = text if isinstance(text, str) else ''.join(text)
+    if not WIDGET_REPR.match(text): return [out]
+    frames = [f for f in _widget_frames(view.get('model_id', ''), state) if f.get('output_type') != 'error']
+    text = WIDGET_NOTE + (FRAME_NOTE if frames else '')
+    note = {'output_type': 'display_data', 'metadata': {},
+            'data': {'text/html': f'<div class="pfgm-widget-note">{text}</div>', 'text/plain': re.sub('<[^>]+>', '', text)}}
+    return [note, *frames]
+
+
 def clean_notebook(nb: dict) -> dict:
     "A copy of notebook `nb` with nbdev directives applied and no widget state (it would load a CDN loader)."
     nb = copy.deepcopy(nb)
-    nb['cells'] = [c for c in map(clean_cell, nb['cells']) if c is not None]
+    state = nb['metadata'].get('widgets', {}).get('application/vnd.jupyter.widget-state+json', {}).get('state', {})
+    nb['cells'] = [c for c in (clean_cell(cell, state) for cell in nb['cells']) if c is not None]
     nb['metadata'].pop('widgets', None)
     return nb
 

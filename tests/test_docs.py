@@ -69,6 +69,10 @@ PAGE_FACTS = r"""(() => {
     raw_math: rawMath,
     directives: q('.jp-InputArea').filter(el => /^\s*#\|/m.test(el.textContent)).length,
     tracebacks: outs.filter(o => /Traceback/.test(o.textContent)).length,
+    cut_code: q('.jp-InputArea pre, .jp-OutputArea pre').filter(p => p.scrollWidth > p.clientWidth + 1).length,
+    prompts: q('.jp-InputPrompt, .jp-OutputPrompt').filter(p => p.offsetParent !== null && p.textContent.trim()).length,
+    broken_names: q('.jp-RenderedMarkdown table code').filter(c => c.getClientRects().length > 1).map(c => c.textContent),
+    widget_reprs: outs.filter(o => /\w+\(children=/.test(o.textContent)).length,
   };
 })()"""
 
@@ -95,6 +99,10 @@ def page_problems(page: Page, url: str, nb: dict, shot: Path | None = None) -> t
     if facts['directives']: problems.append(f"{facts['directives']} code cells show a #| directive")
     if facts['tracebacks'] != want['tracebacks']:
         problems.append(f"{facts['tracebacks']} tracebacks shown, {want['tracebacks']} in cells tagged raises-exception")
+    if facts['cut_code']: problems.append(f"{facts['cut_code']} code blocks are wider than the page (cut off or scrolled)")
+    if facts['prompts']: problems.append(f"{facts['prompts']} In [ ]: / Out[ ]: prompts shown")
+    if facts['broken_names']: problems.append(f"names broken across lines in tables: {facts['broken_names'][:5]}")
+    if facts['widget_reprs']: problems.append(f"{facts['widget_reprs']} widgets shown as their raw repr (interactive(children=...))")
     problems += [f'browser: {e}' for e in page.errors()]
     problems += [f'fetched from the network: {u}' for u in page.requested_urls()
                  if not u.startswith(('file:', 'data:', 'blob:', 'about:'))]
@@ -156,6 +164,22 @@ def test_directives_are_applied():
     assert nb['cells'][3]['outputs'] == [] and bd.count_images(nb) == 0
     assert list(nb['cells'][4]['outputs'][0]['data']) == ['text/plain']
     assert 'widgets' not in nb['metadata']
+
+
+def test_an_interactive_widget_becomes_a_static_note():
+    raw = {'output_type': 'display_data', 'metadata': {}, 'data': {
+        'application/vnd.jupyter.widget-view+json': {'model_id': 'y'},
+        'text/plain': "interactive(children=(IntSlider(value=1, description='n_charges', max=9, min=1), Output()))"}}
+    nb = _nb(_code('widgets.interactive(f)', [raw]), _code('tqdm()', [WIDGET_OUT]))
+    nb['metadata']['widgets'] = {'application/vnd.jupyter.widget-state+json': {'state': {
+        'y': {'model_name': 'VBoxModel', 'state': {'children': ['IPY_MODEL_s', 'IPY_MODEL_o']}},
+        's': {'model_name': 'IntSliderModel', 'state': {}},
+        'o': {'model_name': 'OutputModel', 'state': {'outputs': [IMAGE_OUT]}}}}}
+    clean = bd.clean_notebook(nb)
+    (note, frame), (bar,) = (c['outputs'] for c in clean['cells'])
+    assert 'make lab' in note['data']['text/html'] and 'children=' not in json.dumps(note) and frame == IMAGE_OUT
+    assert bar['data'] == {'text/plain': '  0%|'}                         # other widgets keep their text
+    assert bd.count_images(clean) == 1 and 'widgets' not in clean['metadata']
 
 
 def test_count_math():
@@ -251,3 +275,11 @@ def test_navigation_works_from_disk(site, browser):
     assert browser.js('location.href') == (site / 'api.html').as_uri()
     assert not browser.errors()
     assert all(u.startswith(('file:', 'data:', 'blob:', 'about:')) for u in browser.requested_urls())
+
+
+def test_chapter_figures_get_a_tight_layout():
+    "nbs/matplotlibrc: the chapters run in nbs/ (nbdev-test, papermill --cwd nbs, make lab), where figures lay out tightly."
+    import subprocess, sys
+    code = "import matplotlib; print(matplotlib.matplotlib_fname(), matplotlib.rcParams['figure.autolayout'])"
+    out = subprocess.run([sys.executable, '-c', code], cwd=ROOT / 'nbs', capture_output=True, text=True, check=True).stdout.split()
+    assert (ROOT / 'nbs' / out[0]).resolve() == (ROOT / 'nbs' / 'matplotlibrc').resolve() and out[1] == 'True', out
