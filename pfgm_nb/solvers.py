@@ -117,7 +117,7 @@ class SolverGaveUp(RuntimeError):
 
 FIXES = ("train longer (an early network makes the flow stiff), use a fixed-step solver (--config.sampling.ode_solver="
          "forward_euler or improved_euler, steps --config.sampling.N), loosen rtol/atol (--config.sampling.rtol/atol), or "
-         "raise --config.sampling.max_nfe")
+         "raise the budget (--config.sampling.max_nfe, --config.sampling.max_seconds)")
 
 class Budget:
     "An adaptive solve's budget: at most max_nfe evaluations and max_seconds, and after `patience` seconds neither projected past."
