@@ -1,10 +1,10 @@
 """Quality against cost for every method and solver on the embedded digits: NFE, seconds per 1000 samples, and the
 quality reached (fd_digits, kid_pixels), from networks trained for the same number of steps.
 
-The networks are the replication chapter's (runs/replication/digits/, written by `make replicate`); missing ones are
-trained here first with the same code (`pfgm_nb.replication.trained`).
+The networks are the replication chapter's digits U-Nets (runs/replication/digits/, written by `make replicate`, 500
+steps each); missing ones are trained here first with the same code (`pfgm_nb.replication.trained`).
 
-    python bench/sample.py                        # CPU, networks trained for 3000 steps
+    python bench/sample.py                        # CPU, the replication's 500-step U-Nets
     python bench/sample.py --device cuda --n 10000
 """
 import argparse, math
@@ -38,7 +38,7 @@ SAMPLERS = [('PFGM', 'RK45 (rtol 1e-4)', dict(solver='rk45', rtol=1e-4, atol=1e-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--root', default='runs/replication')
-    parser.add_argument('--train-steps', type=int, default=3000)
+    parser.add_argument('--train-steps', type=int, default=500, help="training steps (make replicate's: 500)")
     parser.add_argument('--n', type=int, default=1000, help='samples per row')
     parser.add_argument('--device', default='cpu')
     args = parser.parse_args()

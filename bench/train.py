@@ -28,10 +28,10 @@ SETTINGS = {'fp32 eager': ('fp32', False), 'bf16 eager': ('bf16', False), 'fp32 
             'bf16 compiled': ('bf16', True)}
 
 
-def matmul_rate(dtype, device, size=2048, reps=20)->float:
+def matmul_rate(dtype, device, size=2048, reps=30)->float:
     "GFLOP/s of a size² matrix product in `dtype`: the floor a network step is measured against."
     a, b = (torch.randn(size, size, device=device).to(dtype) for _ in range(2))
-    for _ in range(3): a @ b
+    for _ in range(10): a @ b
     sync(device); start = time.perf_counter()
     for _ in range(reps): a @ b
     sync(device)

@@ -38,6 +38,7 @@ def trained(preset:str, # a preset name ('pfgmpp/digits_d128') or a config file
     if not run.checkpoint(n_iters).exists(): train(config, workdir, progress=progress)
     config = config_from_json(run.config_file)                # with the fields derived from the data
     config.device = device
+    config.sampling.max_seconds = -1.0      # a measurement: its budget is the sweeps' max_nfe, never the eval's wall clock
     return config, get_method(config), load_network(run.checkpoint(n_iters), config, device=resolve_device(device))
 
 def run_folder(root, data:str, label:str, steps:int)->Path: # root/data/label_steps, label without spaces or '='
