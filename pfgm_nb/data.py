@@ -11,6 +11,7 @@ __all__ = ['TOYS_2D', 'IMAGE_EXTENSIONS', 'FOLDER_DATASETS', 'DIGITS_HELD_OUT', 
 # %% ../nbs/00a_data.ipynb #70f9a444
 import math
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -262,10 +263,12 @@ def _folder_data(data_config, split):
     skip = []
     if Path(data_dir).is_dir():
         bad = scan_images(data_dir)['bad'] if data_config.get('check_files', True) else []
+        listing = '; '.join(f"{p} ({reason[:80]})" for p, reason in bad)
         if bad and not data_config.get('skip_bad_files', False):
-            listing = '; '.join(f"{p} ({reason[:80]})" for p, reason in bad)
             raise DataError(f"{len(bad)} unreadable image(s) in {data_dir}: {listing} -- fix or remove them, or set "
                             "--config.data.skip_bad_files=True to leave them out")
+        if bad and split == 'train': print(f"pfgm: leaving out {len(bad)} unreadable image(s) in {data_dir}: {listing}",
+                                           file=sys.stderr)
         skip = [p for p, _ in bad]
     return ImageFolder(data_dir, data_config.image_size, data_config.num_channels,
                        crop=140 if name == 'CELEBA' else None, skip=skip, split=split)

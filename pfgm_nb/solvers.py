@@ -134,9 +134,10 @@ class Budget:
     def projected(self)->tuple: # (evaluations, seconds) of the whole solve; (0, 0) before 24 evaluations
         "The solve's cost at its recent pace (progress along the interval over the last 12 evaluations): spent + what the rest takes."
         if len(self.reached) < 24: return 0.0, 0.0
-        covered, rest = self.reached[-1] - self.reached[-13], self.span - self.reached[-1]
+        back = max(12, len(self.reached) // 2)   # the later half: a run of rejected steps (no progress) does not stop a solve
+        covered, rest = self.reached[-1] - self.reached[-1 - back], self.span - self.reached[-1]
         if covered <= 0: return math.inf, math.inf
-        return self.nfe + rest / covered * 12, self.times[-1] + rest / covered * (self.times[-1] - self.times[-13])
+        return self.nfe + rest / covered * back, self.times[-1] + rest / covered * (self.times[-1] - self.times[-1 - back])
 
     def spend(self, s:float):
         "Count one evaluation at s: `SolverGaveUp` past the budget, or once `patience` seconds are spent and the projection is past it."

@@ -128,4 +128,4 @@ def test_nonfinite_samples_are_counted_and_kept_out_of_files_and_metrics(tmp_pat
     report = json.loads((tmp_path / 'eval' / 'report_1.json').read_text())
     assert report['nonfinite_samples'] == 40 and report['num_samples'] == 0
     assert 'fd_digits' not in report and 'were not finite' in res.stderr
-    assert not list((tmp_path / 'eval').glob('samples_*.npz'))
+    assert not list((tmp_path / 'eval').rglob('samples_*.npz'))

@@ -83,6 +83,8 @@ def test_corrupt_files_are_all_named_before_training_and_can_be_skipped(images, 
     res = pfgm_main('--config', 'poisson/digits_mlp', '--workdir', tmp_path / 'run', *own_images(folder),
                     '--config.data.skip_bad_files=True')
     assert res.returncode == 0, res.stderr
+    skipped = [l for l in res.stderr.splitlines() if 'leaving out 3 unreadable image(s)' in l]
+    assert len(skipped) == 1 and all(name in skipped[0] for name in ('bad_a.png', 'bad_b.jpg', 'bad_c.png'))
 
 
 def test_help_and_a_papermill_typo(tmp_path):
