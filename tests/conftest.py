@@ -45,3 +45,18 @@ def assert_same_state(a, b):
 def last_report(res):
     "The JSON report on the last stdout line of `pfgm-main --mode eval`."
     return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope='module')
+def images(tmp_path_factory):
+    "300 RGB 16×16 PNGs: coloured blobs on a dark background (a folder data set for the own-data and eval tests)."
+    import numpy as np
+    from PIL import Image
+    folder = tmp_path_factory.mktemp('images')
+    rng = np.random.default_rng(0)
+    for i in range(300):
+        img = np.full((16, 16, 3), 20, np.uint8)
+        y, x = rng.integers(3, 13, 2)
+        img[y - 3:y + 3, x - 3:x + 3] = rng.integers(60, 256, 3)
+        Image.fromarray(img).save(folder / f'{i:03d}.png')
+    return folder

@@ -65,21 +65,8 @@ def test_evaluating_two_checkpoints_keeps_each_checkpoints_samples(tmp_path):
     assert json.loads((run / 'eval' / 'report_2.json').read_text())['samples_dir'] == 'eval/ckpt_2'
 
 
-# 3. Bounded defaults: an evaluation of an undertrained run finishes or gives up with one line naming the fixes.
-@pytest.fixture(scope='module')
-def images(tmp_path_factory):
-    "300 RGB 16×16 PNGs (as tests/test_own_data.py makes them)."
-    from PIL import Image
-    folder = tmp_path_factory.mktemp('images')
-    rng = np.random.default_rng(0)
-    for i in range(300):
-        img = np.full((16, 16, 3), 20, np.uint8)
-        y, x = rng.integers(3, 13, 2)
-        img[y - 3:y + 3, x - 3:x + 3] = rng.integers(60, 256, 3)
-        Image.fromarray(img).save(folder / f'{i:03d}.png')
-    return folder
-
-
+# 3. Bounded defaults: an evaluation of an undertrained run finishes or gives up with one line naming the fixes
+# (on the `images` folder of conftest.py).
 @pytest.fixture(scope='module')
 def short_image_run(images, tmp_path_factory):
     "An undertrained PFGM run (the MLP field, 30 steps) on the 300 images: the README's own-images command, shortened."

@@ -126,6 +126,8 @@ def test_lab_opens_a_chapter_with_the_pfgm_kernel(tmp_path):
 
 def test_make_lab_passes_server_options():
     "`make lab LAB_ARGS=...` hands the options to scripts/lab.py, which gives them to jupyter lab after its own."
-    res = subprocess.run(['make', '-n', 'lab', 'LAB_ARGS=--port 8890 --no-browser'], cwd=ROOT, capture_output=True, text=True)
+    env = {k: v for k, v in os.environ.items() if k not in ('MAKEFLAGS', 'MFLAGS', 'MAKELEVEL')}   # CI runs us under make test
+    res = subprocess.run(['make', '-n', '--no-print-directory', 'lab', 'LAB_ARGS=--port 8890 --no-browser'], cwd=ROOT,
+                         capture_output=True, text=True, env=env)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip().splitlines()[-1].endswith('scripts/lab.py --port 8890 --no-browser'), res.stdout

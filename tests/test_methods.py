@@ -43,8 +43,7 @@ def test_each_method_learns_the_2d_moons(preset, tmp_path):
 @pytest.mark.parametrize('preset', ['poisson/digits', 'pfgmpp/digits_d128', 'vp/digits'])
 def test_digits_train_and_sample_for_each_method(preset, tmp_path):
     report = train_and_eval(preset, tmp_path, 10, '--config.training.batch_size=256', '--config.training.small_batch_size=64',
-                            '--config.sampling.ode_solver=forward_euler', '--config.sampling.N=8',
-                            '--config.sampling.num_steps=4', num_samples=16)
+                            '--config.sampling.ode_solver=forward_euler', '--config.sampling.N=8', num_samples=16)
     assert (tmp_path / 'eval' / 'ode_images_1.png').stat().st_size > 1000
     assert {'fd_digits', 'kid_pixels', 'classifier_confidence', 'copy_fraction', 'nfe'} <= report.keys()
 
@@ -69,7 +68,8 @@ def test_score_sde_ve_ncsnpp_trains_and_samples_on_cifar_shaped_files(tmp_path):
     write_fake_cifar10(tmp_path / 'cifar', n_per_batch=8)
     small = ['--config.data.data_dir', tmp_path / 'cifar', '--config.model.nf=16', '--config.model.num_res_blocks=1',
              '--config.training.batch_size=8', '--config.training.small_batch_size=8',
-             '--config.sampling.ode_solver=forward_euler', '--config.model.num_scales=4']
+             '--config.sampling.ode_solver=forward_euler', '--config.model.num_scales=4', '--config.sampling.N=4']
+    # the preset sets sampling.N = 1000 as score_sde's files do: N now counts the steps of every method, so both are given
     res = pfgm_main('--config', 've/cifar10_ncsnpp_continuous', '--mode', 'train', '--workdir', tmp_path / 'run',
                     '--config.training.n_iters=2', '--config.training.snapshot_freq=2', *small)
     assert res.returncode == 0, res.stderr[-2000:]
@@ -89,7 +89,8 @@ def test_discrete_smld_training_and_pc_sampling_on_cifar_shaped_files(tmp_path):
     from pfgm_nb.data import write_fake_cifar10
     write_fake_cifar10(tmp_path / 'cifar', n_per_batch=8)
     small = ['--config.data.data_dir', tmp_path / 'cifar', '--config.model.nf=16', '--config.model.num_res_blocks=1',
-             '--config.training.batch_size=8', '--config.training.small_batch_size=8', '--config.model.num_scales=5']
+             '--config.training.batch_size=8', '--config.training.small_batch_size=8', '--config.model.num_scales=5',
+             '--config.sampling.N=5']   # the file sets sampling.N = 1000, which now counts every method's steps: both given
     res = pfgm_main('--config', 'configs/ve/cifar10_ncsnpp.py', '--mode', 'train', '--workdir', tmp_path / 'run',
                     '--config.training.n_iters=2', '--config.training.snapshot_freq=2', *small)
     assert res.returncode == 0, res.stderr[-2000:]
