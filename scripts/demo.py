@@ -51,7 +51,7 @@ def same_count_scores(samples, held_out, reference):
 
 def eval_samples(eval_dir, k):
     "The samples `run_eval` wrote for checkpoint k (uint8 NHWC) as a (n, 1, 8, 8) tensor in [-1, 1]."
-    files = sorted((eval_dir / f'ckpt_{k}').glob('samples_*.npz')) or sorted(eval_dir.glob('samples_*.npz'))
+    files = sorted((eval_dir / f'ckpt_{k}').glob('samples_*.npz'))   # the original's eval/ckpt_{k}/ layout
     pixels = np.concatenate([np.load(f)['samples'] for f in files])
     return torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 255 * 2 - 1
 
