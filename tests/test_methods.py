@@ -68,8 +68,8 @@ def test_score_sde_ve_ncsnpp_trains_and_samples_on_cifar_shaped_files(tmp_path):
     write_fake_cifar10(tmp_path / 'cifar', n_per_batch=8)
     small = ['--config.data.data_dir', tmp_path / 'cifar', '--config.model.nf=16', '--config.model.num_res_blocks=1',
              '--config.training.batch_size=8', '--config.training.small_batch_size=8',
-             '--config.sampling.ode_solver=forward_euler', '--config.model.num_scales=4', '--config.sampling.N=4']
-    # the preset sets sampling.N = 1000 as score_sde's files do: N now counts the steps of every method, so both are given
+             '--config.sampling.ode_solver=forward_euler', '--config.model.num_scales=4']
+    # the preset sets sampling.N = 1000 as score_sde's files do; score_sde counts model.num_scales, and so does the kit
     res = pfgm_main('--config', 've/cifar10_ncsnpp_continuous', '--mode', 'train', '--workdir', tmp_path / 'run',
                     '--config.training.n_iters=2', '--config.training.snapshot_freq=2', *small)
     assert res.returncode == 0, res.stderr[-2000:]
@@ -89,8 +89,7 @@ def test_discrete_smld_training_and_pc_sampling_on_cifar_shaped_files(tmp_path):
     from pfgm_nb.data import write_fake_cifar10
     write_fake_cifar10(tmp_path / 'cifar', n_per_batch=8)
     small = ['--config.data.data_dir', tmp_path / 'cifar', '--config.model.nf=16', '--config.model.num_res_blocks=1',
-             '--config.training.batch_size=8', '--config.training.small_batch_size=8', '--config.model.num_scales=5',
-             '--config.sampling.N=5']   # the file sets sampling.N = 1000, which now counts every method's steps: both given
+             '--config.training.batch_size=8', '--config.training.small_batch_size=8', '--config.model.num_scales=5']
     res = pfgm_main('--config', 'configs/ve/cifar10_ncsnpp.py', '--mode', 'train', '--workdir', tmp_path / 'run',
                     '--config.training.n_iters=2', '--config.training.snapshot_freq=2', *small)
     assert res.returncode == 0, res.stderr[-2000:]
