@@ -20,7 +20,8 @@ from torch.utils.flop_counter import FlopCounterMode
 from pfgm_nb.configs import data_shape, derive_data_fields, get_config
 from pfgm_nb.data import load_dataset
 from pfgm_nb.methods import get_method
-from pfgm_nb.train import Workdir, resolve_precision, start_run, step_network, train, train_step
+from pfgm_nb.train import resolve_precision, start_run, step_network, train, train_step
+from pfgm_nb.workdir import Workdir
 
 PRESETS = {'PFGM': 'poisson/digits', 'PFGM++ D=128': 'pfgmpp/digits_d128', 'VP': 'vp/digits', 'sub-VP': 'subvp/digits',
            'VE': 've/digits'}
@@ -140,7 +141,7 @@ def steps_per_second(preset, steps, device, log_every):
         start = time.time()
         train(config, workdir, progress=False)
         wall = time.time() - start
-        logs = [json.loads(line) for line in open(f'{workdir}/metrics.jsonl')]
+        logs = [json.loads(line) for line in open(Workdir(workdir).metrics)]
     first, last = logs[0], logs[-1]
     return (last['step'] - first['step']) / (last['time'] - first['time']), wall, config
 

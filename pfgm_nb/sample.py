@@ -12,13 +12,14 @@ import numpy as np
 import torch
 
 from .data import save_image_grid, to_uint8_nhwc
-from .train import Hook, due
+from .workdir import Hook, due
 
-# %% ../nbs/04_sample_eval.ipynb #2d8d2377
+# %% ../nbs/04_sample_eval.ipynb #7f2fce91
 def to_centered(x:torch.Tensor, centered:bool)->torch.Tensor:
     "Samples of data trained in [0, 1] (`data.centered=False`) mapped to [-1, 1]; centred data as it is."
     return x if centered else 2 * x - 1
 
+# %% ../nbs/04_sample_eval.ipynb #2d8d2377
 def sample_batches(method, model, # a method (chapter 02b) and its network
                    n:int, shape:tuple, batch_size:int, # how many, one sample's shape, per batch
                    generator:torch.Generator|None=None, device=None, # prior draws; where to sample
@@ -43,6 +44,7 @@ class Preview(Hook):
     "At each snapshot, 25 EMA samples from the method's quick sampler: samples/iter_{step}/sample.png and sample.np."
     def __init__(self, shape:tuple, n:int=25): self.shape, self.n = shape, n
     def step(self, state):
+        "At a snapshot step, write the preview (rank 0, image data, `training.snapshot_sampling`)."
         tc = state.config.training
         if state.rank != 0 or not tc.snapshot_sampling or len(self.shape) != 3 or not due(state.step, tc.snapshot_freq, tc.n_iters):
             return
@@ -51,6 +53,5 @@ class Preview(Hook):
             drawn = sample_batches(state.method.quick(), state.model, self.n, self.shape, self.n,
                                    torch.Generator().manual_seed(state.config.seed), state.device,
                                    state.config.data.centered, num_classes)
-        folder = state.workdir.sample_dir(state.step)
-        save_image_grid(drawn['samples'], folder / 'sample.png', nrow=int(math.sqrt(self.n)))
-        with open(folder / 'sample.np', 'wb') as f: np.save(f, to_uint8_nhwc(drawn['samples']))
+        save_image_grid(drawn['samples'], state.workdir.preview_image(state.step), nrow=int(math.sqrt(self.n)))
+        with open(state.workdir.preview_array(state.step), 'wb') as f: np.save(f, to_uint8_nhwc(drawn['samples']))

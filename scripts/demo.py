@@ -49,9 +49,10 @@ def same_count_scores(samples, held_out, reference):
                 count=count, held_out_fd_at_count=round(held_fd, 4))
 
 
-def eval_samples(eval_dir, k):
+def eval_samples(workdir, k):
     "The samples `run_eval` wrote for checkpoint k (uint8 NHWC) as a (n, 1, 8, 8) tensor in [-1, 1]."
-    files = sorted((eval_dir / f'ckpt_{k}').glob('samples_*.npz'))   # the original's eval/ckpt_{k}/ layout
+    from pfgm_nb.workdir import Workdir
+    files = Workdir(workdir).eval_files('eval').sample_files(k)   # the original's eval/ckpt_{k}/ layout
     pixels = np.concatenate([np.load(f)['samples'] for f in files])
     return torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 255 * 2 - 1
 
@@ -72,6 +73,7 @@ def main():
     from pfgm_nb.data import digits_split
     from pfgm_nb.evaluate import digits_metrics, run_eval
     from pfgm_nb.field import plot_field_lines
+    from pfgm_nb.workdir import Workdir
 
     held_out, reference = digits_split('eval', centered=True), digits_split('train', centered=True)
     floor = {k: round(v, 4) for k, v in digits_metrics(held_out, reference).items() if isinstance(v, float)}
@@ -94,8 +96,8 @@ def main():
         config.eval.update(begin_ckpt=last, end_ckpt=last, enable_sampling=True, num_samples=args.num_samples,
                            batch_size=min(args.num_samples, 500), save_images=True)
         report, = run_eval(config, workdir, "eval", progress=False)
-        shutil.copy(workdir / 'eval' / f'ode_images_{last}.png', out / f'samples_{name}.png')
-        same = same_count_scores(eval_samples(workdir / 'eval', last), held_out, reference)
+        shutil.copy(Workdir(workdir).eval_files('eval').grid(last), out / f'samples_{name}.png')
+        same = same_count_scores(eval_samples(workdir, last), held_out, reference)
         metrics[name] = dict(preset=preset, network=config.model.name, n_iters=n_iters, train_seconds=round(train_seconds, 1),
                              **{k: report[k] for k in ('fd_digits', 'kid_pixels', 'classifier_confidence',
                                                        'copy_fraction', 'nfe', 'sample_seconds')}, solver=report['solver'],

@@ -3,6 +3,7 @@ import hashlib, json, pathlib, subprocess, sys
 
 import pytest
 import torch
+from pfgm_nb.workdir import Workdir
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BIN = pathlib.Path(sys.executable).parent
@@ -20,7 +21,7 @@ def load(path):
 
 def records(workdir, key=None):
     "The rows of a run's metrics.jsonl (only those that carry `key`, if given)."
-    rows = [json.loads(line) for line in (pathlib.Path(workdir) / 'metrics.jsonl').read_text().splitlines() if line.strip()]
+    rows = [json.loads(line) for line in Workdir(workdir).metrics.read_text().splitlines() if line.strip()]
     return [r for r in rows if key is None or key in r]
 
 

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from conftest import BIN, ROOT, assert_same_state, load, pfgm_main, records
+from pfgm_nb.workdir import Workdir
 
 TOY = ['--config', 'poisson/toy2d', '--mode', 'train', '--config.training.log_freq=5', '--config.training.eval_freq=0',
        '--config.training.snapshot_freq=1000', '--config.training.snapshot_freq_for_preemption=1000',
@@ -23,7 +24,7 @@ def wait_for_step(workdir, step, proc, limit=120):
     "Wait until the run has logged `step` (or later); the log step it saw."
     deadline = time.time() + limit
     while time.time() < deadline and proc.poll() is None:
-        metrics = workdir / 'metrics.jsonl'
+        metrics = Workdir(workdir).metrics
         if metrics.exists():
             steps = [json.loads(l)['step'] for l in metrics.read_text().splitlines() if l.strip()]
             if steps and steps[-1] >= step: return steps[-1]
@@ -45,12 +46,12 @@ def test_preemption_notice_checkpoints_the_step_and_the_rerun_is_bit_identical(s
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)                              # stops promptly, or this raises
     assert proc.returncode == 75, err                                      # EX_TEMPFAIL: requeue me
-    stopped = load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth')['step']
+    stopped = load(Workdir(tmp_path).meta)['step']
     assert 'pre-empted: stopped after step' in err and f'step {stopped}' in err
     assert 60 <= stopped < 400
     res = pfgm_main(*TOY, '--config.training.n_iters=400', '--workdir', tmp_path)
     assert res.returncode == 0, res.stderr
-    assert_same_state(load(straight_400 / 'checkpoints-meta' / 'checkpoint.pth'), load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth'))
+    assert_same_state(load(Workdir(straight_400).meta), load(Workdir(tmp_path).meta))
     steps = [r['step'] for r in records(tmp_path)]
     assert steps == sorted(set(steps)) and steps[-1] == 400                # appended, no step twice
 
@@ -102,9 +103,9 @@ def test_a_killed_rank_restarts_elastically_and_ends_bit_identical(tmp_path):
     killed = torchrun(*DDP, '--workdir', tmp_path / 'killed', restarts=1,
                       env_extra=dict(PFGM_FAULT='kill', PFGM_FAULT_STEP='25'))
     assert killed.returncode == 0, killed.stderr[-3000:]
-    assert 'resuming at step 20' in (tmp_path / 'killed' / 'stdout.txt').read_text()
-    assert_same_state(load(tmp_path / 'straight' / 'checkpoints-meta' / 'checkpoint.pth'),
-                      load(tmp_path / 'killed' / 'checkpoints-meta' / 'checkpoint.pth'))
+    assert 'resuming at step 20' in Workdir(tmp_path / 'killed').stdout.read_text()
+    assert_same_state(load(Workdir(tmp_path / 'straight').meta),
+                      load(Workdir(tmp_path / 'killed').meta))
 
 
 def test_a_hung_rank_times_out_with_a_message(tmp_path):
@@ -117,7 +118,7 @@ def test_a_hung_rank_times_out_with_a_message(tmp_path):
 def test_nonfinite_samples_are_counted_and_kept_out_of_files_and_metrics(tmp_path):
     assert pfgm_main('--config', 'poisson/digits_mlp', '--mode', 'train', '--workdir', tmp_path, '--config.training.n_iters=20',
                      '--config.training.snapshot_freq=20', '--config.training.batch_size=128').returncode == 0
-    ckpt_path = tmp_path / 'checkpoints' / 'checkpoint_20.pth'
+    ckpt_path = Workdir(tmp_path).checkpoint(20)
     ckpt = load(ckpt_path)
     ckpt['ema']['shadow_params'][-1][:32] = float('nan')          # half of the last layer's outputs: NaN for every sample
     torch.save(ckpt, ckpt_path)
@@ -125,7 +126,7 @@ def test_nonfinite_samples_are_counted_and_kept_out_of_files_and_metrics(tmp_pat
                     '--config.eval.enable_sampling', '--config.eval.num_samples=40', '--config.eval.batch_size=20',
                     '--config.sampling.ode_solver=forward_euler', '--config.sampling.N=5')
     assert res.returncode == 0, res.stderr
-    report = json.loads((tmp_path / 'eval' / 'report_1.json').read_text())
+    report = json.loads(Workdir(tmp_path).eval_files().report(1).read_text())
     assert report['nonfinite_samples'] == 40 and report['num_samples'] == 0
     assert 'fd_digits' not in report and 'were not finite' in res.stderr
     assert not list((tmp_path / 'eval').rglob('samples_*.npz'))

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import FIXTURES, pfgm_main
+from pfgm_nb.workdir import Workdir
 
 
 TINY16 = ['--config', 'poisson/cifar10_ddpmpp', '--config.model.nf=16', '--config.model.ch_mult=(1,2,2)',
@@ -13,8 +14,8 @@ TINY16 = ['--config', 'poisson/cifar10_ddpmpp', '--config.model.nf=16', '--confi
 
 @pytest.fixture
 def original_workdir(tmp_path):
-    (tmp_path / 'checkpoints').mkdir()
-    shutil.copy(FIXTURES / 'original_ddpmpp' / 'ddpmpp_tiny16.pth', tmp_path / 'checkpoints' / 'checkpoint_50000.pth')
+    Workdir(tmp_path).checkpoint_dir.mkdir()
+    shutil.copy(FIXTURES / 'original_ddpmpp' / 'ddpmpp_tiny16.pth', Workdir(tmp_path).checkpoint(50000))
     return tmp_path
 
 
@@ -43,7 +44,7 @@ def test_without_inception_weights_fid_is_skipped_with_the_reason_and_pixel_metr
                     '--config.eval.batch_size=4', '--config.sampling.ode_solver=forward_euler', '--config.sampling.N=2',
                     '--config.data.dataset=folder', f'--config.data.data_dir={folder}', env=env)
     assert res.returncode == 0, res.stderr
-    report = json.loads((original_workdir / 'eval' / 'report_1.json').read_text())
+    report = json.loads(Workdir(original_workdir).eval_files().report(1).read_text())
     assert 'inception-2015-12-05.pt' in report['fid_skipped'] and 'PFGM_INCEPTION' in report['fid_skipped']
     assert {'kid_pixels', 'copy_fraction'} <= report.keys() and 'fid' not in report
 
@@ -55,6 +56,6 @@ def test_eval_of_a_folder_without_a_run_creates_nothing(tmp_path):
 
 
 def test_eval_without_the_asked_checkpoints_names_what_is_there(tmp_path):
-    (tmp_path / 'checkpoints').mkdir(); (tmp_path / 'checkpoints' / 'checkpoint_4001.pth').write_bytes(b'')
+    Workdir(tmp_path).checkpoint_dir.mkdir(); Workdir(tmp_path).checkpoint(4001).write_bytes(b'')
     res = pfgm_main('--config', 'poisson/digits', '--mode', 'eval', '--workdir', tmp_path, '--config.eval.enable_sampling')
     assert res.returncode == 2 and 'no checkpoints 1..26' in res.stderr and 'checkpoint_4001.pth' in res.stderr

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from conftest import ROOT, last_report, pfgm_main
+from pfgm_nb.workdir import Workdir
 
 MLP_PRESETS = ['poisson/digits_mlp', 'pfgmpp/digits_d128_mlp', 'vp/digits_mlp', 'subvp/digits_mlp', 've/digits_mlp']
 QUICK = ['--config.training.snapshot_sampling=False', '--config.training.eval_freq=0', '--config.training.log_freq=5']
@@ -62,7 +63,7 @@ def test_evaluating_two_checkpoints_keeps_each_checkpoints_samples(tmp_path):
     assert not list((run / 'eval').glob('samples_*.npz'))
     drawn = {k: np.load(run / 'eval' / f'ckpt_{k}' / 'samples_0.npz')['samples'] for k in (1, 2)}
     assert drawn[1].shape == drawn[2].shape == (4, 8, 8, 1) and not np.array_equal(drawn[1], drawn[2])
-    assert json.loads((run / 'eval' / 'report_2.json').read_text())['samples_dir'] == 'eval/ckpt_2'
+    assert json.loads(Workdir(run).eval_files().report(2).read_text())['samples_dir'] == 'eval/ckpt_2'
 
 
 # 3. Bounded defaults: an evaluation of an undertrained run finishes or gives up with one line naming the fixes
@@ -161,7 +162,7 @@ def test_pfgm_main_trains_with_the_seed_readme_spelling_sub_vp(tmp_path):
     res = pfgm_main('--config', 'sub_vp/digits_mlp', '--mode', 'train', '--workdir', tmp_path, '--config.training.n_iters=2',
                     '--config.training.snapshot_freq=2', *QUICK, timeout=300)
     assert res.returncode == 0, res.stderr
-    assert json.loads((tmp_path / 'config.json').read_text())['training']['sde'] == 'subvpsde'
+    assert json.loads(Workdir(tmp_path).config_file.read_text())['training']['sde'] == 'subvpsde'
     res = pfgm_main('--config', 'configs/sub_vp/digit.py', '--mode', 'train', '--workdir', tmp_path / 'x', timeout=120)
     line = one_line(res.stderr)
     assert res.returncode == 2 and 'did you mean subvp/digits' in line and 'The subvp/ presets:' in line and 'poisson/' not in line

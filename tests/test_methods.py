@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from conftest import last_report, pfgm_main
+from pfgm_nb.workdir import Workdir
 
 
 def train_and_eval(preset, workdir, n_iters, *extra, num_samples=1000):
@@ -52,7 +53,7 @@ def test_class_conditional_pfgmpp_on_digits(tmp_path):
     report = train_and_eval('pfgmpp/digits_d128_cond', tmp_path, 10, '--config.training.batch_size=64',
                             '--config.training.small_batch_size=64', '--config.sampling.num_steps=4', num_samples=20)
     assert report['nfe'] == 7
-    ckpt = torch.load(tmp_path / 'checkpoints' / 'checkpoint_10.pth', weights_only=True)
+    ckpt = torch.load(Workdir(tmp_path).checkpoint(10), weights_only=True)
     assert any('label_proj' in k for k in ckpt['model'])
 
 
@@ -73,8 +74,8 @@ def test_score_sde_ve_ncsnpp_trains_and_samples_on_cifar_shaped_files(tmp_path):
     res = pfgm_main('--config', 've/cifar10_ncsnpp_continuous', '--mode', 'train', '--workdir', tmp_path / 'run',
                     '--config.training.n_iters=2', '--config.training.snapshot_freq=2', *small)
     assert res.returncode == 0, res.stderr[-2000:]
-    assert (tmp_path / 'run' / 'samples' / 'iter_2' / 'sample.png').exists()
-    keys = torch.load(tmp_path / 'run' / 'checkpoints' / 'checkpoint_2.pth', weights_only=True)['model'].keys()
+    assert Workdir(tmp_path / 'run').preview_image(2).exists()
+    keys = torch.load(Workdir(tmp_path / 'run').checkpoint(2), weights_only=True)['model'].keys()
     assert any(k.endswith('Conv_0.weight') for k in keys)          # the input-skip projections, in the original layout
     res = pfgm_main('--config', 've/cifar10_ncsnpp_continuous', '--mode', 'eval', '--workdir', tmp_path / 'run',
                     '--config.eval.begin_ckpt=1', '--config.eval.end_ckpt=1', '--config.eval.enable_sampling',

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from conftest import BIN, ROOT, pfgm_main
+from pfgm_nb.workdir import Workdir
 
 
 def hparams(*args):
@@ -24,7 +25,7 @@ def test_pfgm_on_a_folder_derives_appendix_b_from_that_folder_and_evaluates_from
     res = pfgm_main('--config', 'poisson/digits_mlp', '--workdir', tmp_path, *own_images(images))
     assert res.returncode == 0, res.stderr
     assert 'derived from the training data: training.M=' in res.stderr
-    saved = json.loads((tmp_path / 'config.json').read_text())
+    saved = json.loads(Workdir(tmp_path).config_file.read_text())
     expected = hparams('--data_dir', images, '--image_size', 16, '--num_channels', 3)
     assert expected['data_dim'] == 768 and saved['training']['M'] == expected['M'] != 261
     assert saved['sampling']['z_max'] == pytest.approx(expected['z_max']) and saved['sampling']['upper_norm'] == pytest.approx(expected['upper_norm'])
@@ -42,7 +43,7 @@ def test_pfgmpp_on_a_folder_takes_sigma_data_from_that_folder(images, tmp_path):
     assert res.returncode == 0, res.stderr
     files = sorted(images.glob('*.png'))
     training = np.stack([np.asarray(Image.open(f), dtype=np.float64) for i, f in enumerate(files) if i % 50 != 49]) / 255 * 2 - 1
-    saved = json.loads((tmp_path / 'config.json').read_text())
+    saved = json.loads(Workdir(tmp_path).config_file.read_text())
     assert saved['training']['sigma_data'] == pytest.approx(training.std(ddof=1), rel=1e-5)
     assert saved['training']['sigma_data'] != pytest.approx(0.75, abs=0.05)
 
@@ -54,7 +55,7 @@ def test_vectors_train_with_the_mlp_field(tmp_path):
                     '--config.data.dataset=vectors', f'--config.data.data_dir={tmp_path / "features.npy"}',
                     '--config.data.dim=256', '--config.training.n_iters=20', '--config.training.batch_size=256')
     assert res.returncode == 0, res.stderr
-    saved = json.loads((tmp_path / 'run' / 'config.json').read_text())
+    saved = json.loads(Workdir(tmp_path / 'run').config_file.read_text())
     assert saved['training']['M'] == hparams('--data_dir', tmp_path / 'features.npy')['M']
 
 
@@ -65,7 +66,7 @@ def test_corrupt_files_are_all_named_before_training_and_can_be_skipped(images, 
     res = pfgm_main('--config', 'poisson/digits_mlp', '--workdir', tmp_path / 'run', *own_images(folder))
     assert res.returncode == 2
     assert all(name in res.stderr for name in ('bad_a.png', 'bad_b.jpg', 'bad_c.png')) and '3 unreadable' in res.stderr
-    assert not (tmp_path / 'run' / 'checkpoints').exists()
+    assert not Workdir(tmp_path / 'run').checkpoint_dir.exists()
     res = pfgm_main('--config', 'poisson/digits_mlp', '--workdir', tmp_path / 'run', *own_images(folder),
                     '--config.data.skip_bad_files=True')
     assert res.returncode == 0, res.stderr

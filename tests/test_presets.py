@@ -13,7 +13,8 @@ import torch
 from pfgm_nb.configs import get_config, list_presets
 from pfgm_nb.methods import get_method
 from pfgm_nb.models import ChannelLinear, ConvResample, create_model
-from pfgm_nb.train import Workdir, start_run, train_step
+from pfgm_nb.train import start_run, train_step
+from pfgm_nb.workdir import Workdir
 
 OWN = ('digits', 'digits_mlp', 'toy2d', 'digits_d128', 'digits_d128_mlp', 'digits_d128_cond', 'toy2d_d128')
 ORIGINALS = [n for n in list_presets() if not n.endswith(OWN) and not n.startswith('pfgmpp')]

@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from conftest import ROOT, load, pfgm_main, tree_hash
+from pfgm_nb.workdir import Workdir
 
 TOY = ['--config', 'poisson/toy2d', '--mode', 'train', '--config.training.log_freq=10',
        '--config.training.snapshot_freq=20', '--config.training.snapshot_freq_for_preemption=20',
@@ -45,24 +46,24 @@ def test_kill_during_a_checkpoint_write_leaves_the_previous_one(tmp_path, straig
     res = subprocess.run([sys.executable, '-c', KILL_IN_REPLACE, *TOY, '--config.training.n_iters=60', '--workdir',
                           str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
     assert res.returncode == -9
-    assert load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth')['step'] == 20      # the previous one, whole
-    assert list((tmp_path / 'checkpoints-meta').glob('.*.tmp*'))                     # the torn write, beside it
+    assert load(Workdir(tmp_path).meta)['step'] == 20      # the previous one, whole
+    assert list(Workdir(tmp_path).meta.parent.glob('.*.tmp*'))                     # the torn write, beside it
     res = pfgm_main(*TOY, '--config.training.n_iters=60', '--workdir', tmp_path)
     assert res.returncode == 0 and 'never finished' in res.stderr
-    assert not list((tmp_path / 'checkpoints-meta').glob('.*.tmp*'))
-    assert same_weights(load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth'),
-                        load(straight_60 / 'checkpoints-meta' / 'checkpoint.pth'))
+    assert not list(Workdir(tmp_path).meta.parent.glob('.*.tmp*'))
+    assert same_weights(load(Workdir(tmp_path).meta),
+                        load(Workdir(straight_60).meta))
 
 
 def test_truncated_meta_checkpoint_resumes_from_newest_snapshot(tmp_path, straight_60):
     assert pfgm_main(*TOY, '--config.training.n_iters=40', '--workdir', tmp_path).returncode == 0
-    meta = tmp_path / 'checkpoints-meta' / 'checkpoint.pth'
+    meta = Workdir(tmp_path).meta
     meta.write_bytes(meta.read_bytes()[:5000])
     res = pfgm_main(*TOY, '--config.training.n_iters=60', '--workdir', tmp_path)
     assert res.returncode == 0, res.stderr
     assert f'skipping {meta}' in res.stderr and 'unreadable' in res.stderr
-    assert (tmp_path / 'checkpoints-meta' / 'checkpoint.pth.corrupt').stat().st_size == 5000   # kept, not deleted
-    assert same_weights(load(meta), load(straight_60 / 'checkpoints-meta' / 'checkpoint.pth'))
+    assert Workdir(tmp_path).meta.with_suffix('.pth.corrupt').stat().st_size == 5000   # kept, not deleted
+    assert same_weights(load(meta), load(Workdir(straight_60).meta))
 
 
 def test_checkpoints_of_another_architecture_stop_the_run_and_are_kept(tmp_path):
@@ -74,21 +75,21 @@ def test_checkpoints_of_another_architecture_stop_the_run_and_are_kept(tmp_path)
     assert 'Traceback' not in res.stderr
     after = tree_hash(tmp_path)
     assert sorted(after.values()) == sorted(before.values())          # same bytes, only renamed aside
-    assert (tmp_path / 'checkpoints-meta' / 'checkpoint.pth.mismatch').exists()
+    assert Workdir(tmp_path).meta.with_suffix('.pth.mismatch').exists()
 
 
 def test_garbage_and_pickled_checkpoints_are_refused_with_the_reason(tmp_path):
-    (tmp_path / 'checkpoints-meta').mkdir(parents=True)
-    (tmp_path / 'checkpoints-meta' / 'checkpoint.pth').write_bytes(os.urandom(4096))
-    (tmp_path / 'checkpoints').mkdir()
+    Workdir(tmp_path).meta.parent.mkdir(parents=True)
+    Workdir(tmp_path).meta.write_bytes(os.urandom(4096))
+    Workdir(tmp_path).checkpoint_dir.mkdir()
 
     class Payload:
         def __reduce__(self): return (os.system, ('echo pwned',))
-    torch.save({'model': Payload(), 'step': 1}, tmp_path / 'checkpoints' / 'checkpoint_1.pth')
+    torch.save({'model': Payload(), 'step': 1}, Workdir(tmp_path).checkpoint(1))
     res = pfgm_main(*TOY, '--config.training.n_iters=20', '--workdir', tmp_path)
     assert res.returncode == 2 and 'pwned' not in res.stdout
     assert 'unreadable' in res.stderr and 'pickled Python objects' in res.stderr
-    assert (tmp_path / 'checkpoints' / 'checkpoint_1.pth.corrupt').exists()
+    assert Workdir(tmp_path).checkpoint(1).with_suffix('.pth.corrupt').exists()
 
 
 def test_divergence_stops_naming_the_step_and_keeps_the_last_good_checkpoint(tmp_path):
@@ -98,7 +99,7 @@ def test_divergence_stops_naming_the_step_and_keeps_the_last_good_checkpoint(tmp
     line = [l for l in res.stderr.splitlines() if 'diverged' in l]
     assert line and 'at step' in line[0] and 'Traceback' not in res.stderr
     bad_step = int(line[0].split('at step ')[1].split(':')[0])
-    good = load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth')
+    good = load(Workdir(tmp_path).meta)
     assert good['step'] == bad_step - 1
     assert all(torch.isfinite(v).all() for v in good['model'].values())
 
@@ -125,7 +126,7 @@ def test_full_disk_stops_cleanly_with_previous_checkpoint_intact(tmp_path, monke
     with pytest.raises(train_mod.CheckpointWriteError, match='No space left on device'):
         train_mod.train(cfg, tmp_path, progress=False)
     monkeypatch.undo()
-    assert load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth')['step'] == 20
+    assert load(Workdir(tmp_path).meta)['step'] == 20
     assert not list(tmp_path.rglob('.*.tmp*'))
 
 

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from conftest import BIN, ROOT, assert_same_state, load, pfgm_main, records
+from pfgm_nb.workdir import Workdir
 
 
 def test_digits_training_writes_original_layout_and_loss_falls(tmp_path):
@@ -13,12 +14,12 @@ def test_digits_training_writes_original_layout_and_loss_falls(tmp_path):
                     '--config.training.snapshot_freq=30', '--config.training.snapshot_freq_for_preemption=20')
     assert res.returncode == 0, res.stderr
     assert 'train: 100%' in res.stdout + res.stderr            # the progress bar
-    assert sorted(p.name for p in (tmp_path / 'checkpoints').iterdir()) == ['checkpoint_30.pth', 'checkpoint_60.pth']
-    ckpt = load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth')
+    assert sorted(p.name for p in Workdir(tmp_path).checkpoint_dir.iterdir()) == ['checkpoint_30.pth', 'checkpoint_60.pth']
+    ckpt = load(Workdir(tmp_path).meta)
     assert {'optimizer', 'model', 'ema', 'step'} <= ckpt.keys() and ckpt['step'] == 60
     assert any(k.startswith('module.all_modules.') for k in ckpt['model'])   # the original key layout
     assert sorted(p.name for p in (tmp_path / 'samples').iterdir()) == ['iter_30', 'iter_60']
-    assert (tmp_path / 'samples' / 'iter_60' / 'sample.png').stat().st_size > 1000
+    assert Workdir(tmp_path).preview_image(60).stat().st_size > 1000
     losses = [r['loss'] for r in records(tmp_path, 'loss')]
     assert len(losses) == 6 and losses[-1] < 0.8 * losses[0], losses
 
@@ -38,19 +39,19 @@ def test_sigkill_and_rerun_ends_bit_identical(tmp_path):
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 120
         while time.time() < deadline and proc.poll() is None:
-            metrics = killed / 'metrics.jsonl'
+            metrics = Workdir(killed).metrics
             if metrics.exists() and any(json.loads(l)['step'] >= target for l in metrics.read_text().splitlines() if l.strip()):
                 break
             time.sleep(0.02)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL); proc.wait(); kills += 1
-        meta = killed / 'checkpoints-meta' / 'checkpoint.pth'
+        meta = Workdir(killed).meta
         assert load(meta)['step'] % 20 == 0                       # the last complete snapshot, never a torn file
     assert kills >= 2
     res = pfgm_main(*TOY, '--workdir', killed)
     assert res.returncode == 0, res.stderr
-    assert_same_state(load(straight / 'checkpoints-meta' / 'checkpoint.pth'), load(killed / 'checkpoints-meta' / 'checkpoint.pth'))
-    assert_same_state(load(straight / 'checkpoints' / 'checkpoint_300.pth'), load(killed / 'checkpoints' / 'checkpoint_300.pth'))
+    assert_same_state(load(Workdir(straight).meta), load(Workdir(killed).meta))
+    assert_same_state(load(Workdir(straight).checkpoint(300)), load(Workdir(killed).checkpoint(300)))
 
 
 def ensure_kernel():
@@ -71,7 +72,7 @@ def test_papermill_runs_the_training_notebook_headless(tmp_path):
     assert nb['metadata']['papermill']['parameters'] == {'n_iters': 25, 'workdir': str(workdir)}
     assert sum('parameters' in c['metadata'].get('tags', []) for c in nb['cells']) == 1
     assert any('injected-parameters' in c['metadata'].get('tags', []) for c in nb['cells'])
-    assert load(workdir / 'checkpoints-meta' / 'checkpoint.pth')['step'] == 25
+    assert load(Workdir(workdir).meta)['step'] == 25
     assert not list((ROOT / 'nbs').glob('*.ipynb.tmp*'))
 
 
@@ -87,7 +88,7 @@ def test_two_process_gloo_ranks_stay_in_sync_on_the_gathered_batch(tmp_path):
     assert [r['step'] for r in recs] == [5, 10, 15, 20]            # one writer: rank 0
     assert all(r['n_charges'] == 512 for r in recs)                # each rank drew 256; the target saw all 512
     assert all(r['rank_param_spread'] == 0.0 for r in recs)        # DDP kept the ranks' weights identical
-    assert load(tmp_path / 'checkpoints-meta' / 'checkpoint.pth')['step'] == 20
+    assert load(Workdir(tmp_path).meta)['step'] == 20
 
 
 def test_watching_a_run_tensorboard_stdout_and_jsonl_survive_a_kill_without_duplicates(tmp_path):
@@ -98,7 +99,7 @@ def test_watching_a_run_tensorboard_stdout_and_jsonl_survive_a_kill_without_dupl
     proc = subprocess.Popen([str(BIN / 'pfgm-main'), *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:
-        if (tmp_path / 'metrics.jsonl').exists() and any(json.loads(l)['step'] >= 200 for l in (tmp_path / 'metrics.jsonl').read_text().splitlines() if l.strip()):
+        if Workdir(tmp_path).metrics.exists() and any(json.loads(l)['step'] >= 200 for l in Workdir(tmp_path).metrics.read_text().splitlines() if l.strip()):
             break
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL); proc.wait()
@@ -106,10 +107,10 @@ def test_watching_a_run_tensorboard_stdout_and_jsonl_survive_a_kill_without_dupl
     assert 200 <= killed_at < 400, killed_at                            # the kill landed mid-run: the rerun has work to redo
     res = pfgm_main(*args)
     assert res.returncode == 0, res.stderr
-    events = EventAccumulator(str(tmp_path / 'tensorboard')); events.Reload()
+    events = EventAccumulator(str(Workdir(tmp_path).tensorboard)); events.Reload()
     for tag in ('training_loss', 'eval_loss'):
         assert [e.step for e in events.Scalars(tag)] == [100, 200, 300, 400], tag
     rows = records(tmp_path)
     assert [r['step'] for r in rows] == [100, 200, 300, 400] and all('eval_loss' in r and 'loss' in r for r in rows)
-    step_lines = [l for l in (tmp_path / 'stdout.txt').read_text().splitlines() if l.startswith('step ')]
+    step_lines = [l for l in Workdir(tmp_path).stdout.read_text().splitlines() if l.startswith('step ')]
     assert len(step_lines) == len(set(step_lines)) == 8                # training_loss and eval_loss at 4 steps each
