@@ -189,20 +189,26 @@ def rk45(f, # f(s, x) -> dx/ds, x a tensor of the initial state's shape, dtype a
     if solution.status != 0: raise RuntimeError(f"RK45 failed: {solution.message}")
     return torch.from_numpy(solution.y[:, -1]).reshape(shape).to(device=device, dtype=dtype), budget.nfe
 
-def dopri5(f, x:torch.Tensor, grid, *, rtol:float=1e-4, atol:float=1e-4, max_nfe:int=MAX_NFE,
-           callback=None, progress:bool=False, desc:str='dopri5', patience:float=PATIENCE, max_seconds:float=math.inf):
-    "torchdiffeq's Dormand–Prince on the device, with an evaluation budget; returns (x, NFE)."
+def dopri5(f, x:torch.Tensor|tuple, grid, *, rtol:float=1e-4, atol:float=1e-4, max_nfe:int=MAX_NFE,
+           callback=None, progress:bool=False, desc:str='dopri5', patience:float=PATIENCE, max_seconds:float=math.inf,
+           budget:Budget|None=None): # a budget to spend instead (the likelihood's, with its own name and advice)
+    "torchdiffeq's Dormand–Prince on the device, with an evaluation budget, on a tensor or a tuple of them; returns (x, NFE)."
     from torchdiffeq import odeint
     s_start, s_end = float(grid[0]), float(grid[-1])
-    budget = Budget(f"dopri5 at rtol {rtol:g}, atol {atol:g}", s_start, s_end, max_nfe, patience, max_seconds=max_seconds)
+    first = x[0] if isinstance(x, tuple) else x
+    budget = budget or Budget(f"dopri5 at rtol {rtol:g}, atol {atol:g}", s_start, s_end, max_nfe, patience, max_seconds=max_seconds)
     def fun(s, state):
         budget.spend(float(s))
         out = f(float(s), state)
         if callback is not None: callback(dict(i=budget.nfe - 1, s=float(s), x=state, nfe=budget.nfe))
         return out
-    span = torch.tensor([s_start, s_end], dtype=torch.float64 if x.dtype == torch.float64 else torch.float32, device=x.device)
+    span = torch.tensor([s_start, s_end], dtype=torch.float64 if first.dtype == torch.float64 else torch.float32, device=first.device)
     # step_t: the last step lands on s_end, so the drift is never evaluated past the interval
-    return odeint(fun, x, span, method='dopri5', rtol=rtol, atol=atol, options=dict(step_t=span[1:]))[-1], budget.nfe
+    try: path = odeint(fun, x, span, method='dopri5', rtol=rtol, atol=atol, options=dict(step_t=span[1:]))
+    except AssertionError as err:        # torchdiffeq's only signal that the step size fell to nothing
+        if 'underflow in dt' not in str(err): raise
+        raise budget.gave_up(f"after {budget.nfe} evaluations: its step size underflowed (the flow is too stiff there)") from None
+    return (tuple(p[-1] for p in path) if isinstance(x, tuple) else path[-1]), budget.nfe
 
 # %% ../nbs/01b_solvers.ipynb #ab849e04
 SOLVER_ALIASES = {'euler': 'forward_euler', 'heun': 'improved_euler'}   # EDM's names for the original's
@@ -227,7 +233,7 @@ SOLVERS = {'forward_euler': Solver(euler, 'drift', ('steps', 'perturb')),
            'ab2': Solver(adams_bashforth2, 'drift', ('steps',)),
            'dpmpp_2m': Solver(dpmpp_2m, 'denoiser'),
            'rk45': Solver(rk45, 'interval', ADAPTIVE),
-           'dopri5': Solver(dopri5, 'interval', ADAPTIVE)}   # a new solver: its function, and one line here
+           'dopri5': Solver(dopri5, 'interval', (*ADAPTIVE, 'budget'))}   # a new solver: its function, and one line here
 
 # %% ../nbs/01b_solvers.ipynb #a2568f83
 @dataclass
