@@ -14,7 +14,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools>=77" wheel
 	$(BIN)/python -m pip install --quiet torch==2.14.1 torchvision==0.29.1
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,interop]"
+	$(BIN)/python -m pip install --quiet --no-deps k-diffusion==0.1.1.post1 dctorch==0.1.2   # see pyproject's interop extra
 	$(BIN)/python -m ipykernel install --sys-prefix --name pfgm --display-name "pfgm_nb" >/dev/null
 	touch $(STAMP)
 
@@ -26,7 +27,7 @@ test: setup docs-deps
 
 # Pieces of `make test`, for working on one part.
 nbtest: setup
-	$(BIN)/nbdev-test --n-workers 2 --timing
+	$(BIN)/nbdev-test --n-workers 2 --timing --flags interop
 pytest: setup
 	$(BIN)/python -m pytest -q
 export: setup
