@@ -140,6 +140,7 @@ class Budget:
         if len(self.reached) < 24: return 0.0, 0.0
         back = max(12, len(self.reached) // 2)   # the later half: a run of rejected steps (no progress) does not stop a solve
         covered, rest = self.reached[-1] - self.reached[-1 - back], self.span - self.reached[-1]
+        if rest <= 0: return float(self.nfe), self.times[-1]    # at the end of the interval: only its last steps are left
         if covered <= 0: return math.inf, math.inf
         return self.nfe + rest / covered * back, self.times[-1] + rest / covered * (self.times[-1] - self.times[-1 - back])
 
