@@ -34,6 +34,7 @@ def fan_avg_uniform_(weight:torch.Tensor, # a conv (out, in, kh, kw) or linear (
     limit = math.sqrt(3 * scale / ((fan_in + fan_out) / 2))
     with torch.no_grad(): return weight.uniform_(-limit, limit)
 
+# %% ../nbs/02_models.ipynb #9fd17dd8
 def conv2d(in_ch:int, out_ch:int, kernel:int=3, # channels and square kernel size
            init_scale:float=1.0, # variance scale of the weights
           )->nn.Conv2d:
@@ -42,6 +43,7 @@ def conv2d(in_ch:int, out_ch:int, kernel:int=3, # channels and square kernel siz
     fan_avg_uniform_(conv.weight, init_scale); nn.init.zeros_(conv.bias)
     return conv
 
+# %% ../nbs/02_models.ipynb #a1d9b6b5
 def linear(in_f:int, out_f:int, # features
            init_scale:float=1.0, # variance scale of the weights
           )->nn.Linear:
@@ -50,6 +52,7 @@ def linear(in_f:int, out_f:int, # features
     fan_avg_uniform_(layer.weight, init_scale); nn.init.zeros_(layer.bias)
     return layer
 
+# %% ../nbs/02_models.ipynb #b991fd1f
 def group_norm(channels:int)->nn.GroupNorm:
     "score_sde's GroupNorm: min(C/4, 32) groups, eps 1e-6."
     return nn.GroupNorm(min(channels // 4, 32), channels, eps=1e-6)
@@ -66,15 +69,18 @@ def sinusoidal_embedding(t:torch.Tensor, # (B,) raw conditioning values
     emb = torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
     return F.pad(emb, (0, 1)) if dim % 2 else emb
 
+# %% ../nbs/02_models.ipynb #a879ef2e
 class FourierFeatures(nn.Module):
     "Gaussian Fourier features [sin(2π t W), cos(2π t W)] with fixed W ~ N(0, scale²)."
     def __init__(self, size:int, scale:float=16.0):
         super().__init__()
         self.freqs = nn.Parameter(torch.randn(size) * scale, requires_grad=False)
-    def forward(self, t): 
+    def forward(self, t):
+        "(B,) values → (B, 2·size) features: the sines, then the cosines."
         angles = 2 * math.pi * t[:, None] * self.freqs[None]
         return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
 
+# %% ../nbs/02_models.ipynb #ebe57d34
 class Conditioning(nn.Module):
     "Embed the conditioning scalar (raw for 'positional', its log for 'fourier'), add a class label, then Linear → SiLU → Linear."
     def __init__(self, nf:int, # base width; output is 4·nf
@@ -92,6 +98,7 @@ class Conditioning(nn.Module):
         self.dense0, self.dense1 = linear(emb_dim, 4 * nf), linear(4 * nf, 4 * nf)
         self.label_proj = nn.Linear(num_classes, emb_dim, bias=False) if num_classes else None
     def forward(self, cond, labels=None):
+        "(B,) conditioning values (and class labels) → the (B, 4·nf) embedding."
         value = torch.log(cond) if self.take_log else cond
         emb = self.fourier(value) if self.fourier is not None else sinusoidal_embedding(value, self.nf)
         if self.label_proj is not None and labels is not None:
@@ -107,6 +114,7 @@ def fir_kernel_2d(taps=(1, 3, 3, 1), # 1-D kernel taps
     k2d = torch.outer(k, k)
     return k2d / k2d.sum() * gain
 
+# %% ../nbs/02_models.ipynb #850e6615
 def upfirdn2d(x:torch.Tensor, # (B, C, H, W)
               kernel:torch.Tensor, # (k, k) filter
               up:int=1, down:int=1, # resampling factors
@@ -122,24 +130,29 @@ def upfirdn2d(x:torch.Tensor, # (B, C, H, W)
     x = F.conv2d(x, weight, groups=ch)
     return x[:, :, ::down, ::down]
 
+# %% ../nbs/02_models.ipynb #6015644e
 def fir_upsample(x, taps=(1, 3, 3, 1)):
     "2× FIR upsampling (StyleGAN2 `upsample_2d`)."
     p = len(taps) - 2
     return upfirdn2d(x, fir_kernel_2d(taps, gain=4), up=2, pad=((p + 1) // 2 + 1, p // 2))
 
+# %% ../nbs/02_models.ipynb #2f1f319e
 def fir_downsample(x, taps=(1, 3, 3, 1)):
     "2× FIR downsampling (StyleGAN2 `downsample_2d`)."
     p = len(taps) - 2
     return upfirdn2d(x, fir_kernel_2d(taps), down=2, pad=((p + 1) // 2, p // 2))
 
+# %% ../nbs/02_models.ipynb #8b42b3cc
 def naive_upsample(x): 
     "2× nearest-neighbour upsampling."
     return F.interpolate(x, scale_factor=2, mode='nearest')
 
+# %% ../nbs/02_models.ipynb #54e1c043
 def naive_downsample(x): 
     "2× average pooling."
     return F.avg_pool2d(x, 2)
 
+# %% ../nbs/02_models.ipynb #38a26bb0
 def resamplers(fir:bool, taps=(1, 3, 3, 1))->tuple: # (up, down) parameter-free 2× resamplers
     "FIR resamplers with these taps, or nearest-neighbour / average pooling."
     if fir: return partial(fir_upsample, taps=tuple(taps)), partial(fir_downsample, taps=tuple(taps))
@@ -154,6 +167,7 @@ class FIRConvDown(nn.Module):
         self.weight = nn.Parameter(fan_avg_uniform_(torch.empty(out_ch, in_ch, 3, 3)))
         self.bias = nn.Parameter(torch.zeros(out_ch))
     def forward(self, x):
+        "FIR-filter x, then the stride-2 3×3 conv: (B, in, H, W) → (B, out, H/2, W/2)."
         p = len(self.taps) - 2 + 2
         filtered = upfirdn2d(x, fir_kernel_2d(self.taps), pad=((p + 1) // 2, p // 2))
         return F.conv2d(filtered, self.weight, stride=2) + self.bias[None, :, None, None]
@@ -180,6 +194,7 @@ class ResBlock(nn.Module):
         self.skip = conv2d(in_ch, out_ch, kernel=1) if (in_ch != out_ch or up or down) else None
 
     def forward(self, x, cond=None):
+        "x plus the block's residual, given the conditioning embedding `cond` (B, cond_dim)."
         h = F.silu(self.norm_in(x))
         if self.resample is not None: h, x = self.resample(h), self.resample(x)
         h = self.conv_in(h)
@@ -188,6 +203,7 @@ class ResBlock(nn.Module):
         if self.skip is not None: x = self.skip(x)
         return (x + h) / math.sqrt(2) if self.skip_rescale else x + h
 
+# %% ../nbs/02_models.ipynb #7abc5680
 class AttnBlock(nn.Module):
     "DDPM self-attention over all pixels, single head, residual."
     def __init__(self, channels:int, skip_rescale:bool=True, init_scale:float=0.0):
@@ -198,6 +214,7 @@ class AttnBlock(nn.Module):
         self.proj = linear(channels, channels, init_scale=init_scale)
 
     def forward(self, x):
+        "x plus single-head self-attention over its pixels."
         batch, ch, height, width = x.shape
         h = self.norm(x).flatten(2).transpose(1, 2)                     # (B, HW, C)
         q, k, v = self.query(h), self.key(h), self.value(h)
@@ -211,17 +228,22 @@ class ChannelLinear(nn.Linear):
     def __init__(self, in_ch:int, out_ch:int):
         super().__init__(in_ch, out_ch)
         fan_avg_uniform_(self.weight, 0.1); nn.init.zeros_(self.bias)
-    def forward(self, x): return F.conv2d(x, self.weight[:, :, None, None], self.bias)   # a 1×1 conv: no layout change
+    def forward(self, x):
+        "Apply the map to the channels of every pixel, as a 1×1 conv (no layout change)."
+        return F.conv2d(x, self.weight[:, :, None, None], self.bias)
 
+# %% ../nbs/02_models.ipynb #5c9572a2
 class ConvResample(nn.Module):
     "DDPM's learned 2× resampler: nearest then 3×3 conv (up), or pad right/bottom then 3×3 conv of stride 2 (down)."
     def __init__(self, channels:int, up:bool):
         super().__init__()
         self.up, self.conv = up, conv2d(channels, channels)
     def forward(self, x, cond=None): # cond: ignored (the resampling blocks of 'biggan' take it)
+        "x resampled by 2: up (nearest, then conv) or down (stride-2 conv)."
         if self.up: return self.conv(naive_upsample(x))
         return F.conv2d(F.pad(x, (0, 1, 0, 1)), self.conv.weight, self.conv.bias, stride=2)
 
+# %% ../nbs/02_models.ipynb #22c16f47
 def ddpm_block(in_ch:int, out_ch:int|None=None, # channels in and out
                up:bool=False, down:bool=False, # a resampler instead of a residual block
                fir:bool=False, fir_kernel=(1, 3, 3, 1), **kwargs, # ResBlock's other settings
@@ -241,9 +263,11 @@ class InputSkip(nn.Module):
         if method not in ('sum', 'cat'): raise ValueError(f"progressive_combine={method!r}: use 'sum' or 'cat'")
         self.method, self.proj = method, conv2d(in_ch, out_ch, kernel=1)
     def forward(self, image, h):
+        "The 1×1 projection of the resized `image`, added to or stacked onto the feature map `h`."
         projected = self.proj(image)
         return projected + h if self.method == 'sum' else torch.cat([projected, h], dim=1)
 
+# %% ../nbs/02_models.ipynb #5ce7f9fc
 class DownLevel(nn.Module):
     "One resolution of the down path: residual blocks (each with optional attention), then the down-sampler."
     def __init__(self, blocks, attns, downsample=None, pyramid=None):
@@ -251,6 +275,7 @@ class DownLevel(nn.Module):
         self.blocks, self.attns = nn.ModuleList(blocks), nn.ModuleList(attns)
         self.downsample, self.pyramid = downsample, pyramid
 
+# %% ../nbs/02_models.ipynb #5c495bac
 class UpLevel(nn.Module):
     "One resolution of the up path: residual blocks on skip-concatenated input, optional attention, the up-sampler."
     def __init__(self, blocks, attn=None, upsample=None, pyramid_norm=None, pyramid_conv=None):
@@ -258,6 +283,7 @@ class UpLevel(nn.Module):
         self.blocks, self.attn, self.upsample = nn.ModuleList(blocks), attn, upsample
         self.pyramid_norm, self.pyramid_conv = pyramid_norm, pyramid_conv # output_skip: this resolution's image head
 
+# %% ../nbs/02_models.ipynb #477075c2
 def _down_path(block, attn_block, nf, ch_mult, num_res_blocks, resolutions, attn_resolutions,
                progressive_input, progressive_combine, num_channels, fir_kernel): # -> (levels, skip channels, channels out)
     "The down path's levels: residual blocks (with attention where asked), a down-sampler, the input pyramid's part."
@@ -281,6 +307,7 @@ def _down_path(block, attn_block, nf, ch_mult, num_res_blocks, resolutions, attn
         levels.append(DownLevel(blocks, attns, downsample, pyramid))
     return levels, skip_chs, in_ch
 
+# %% ../nbs/02_models.ipynb #52506539
 def _up_path(block, attn_block, nf, ch_mult, num_res_blocks, resolutions, attn_resolutions, skip_chs, in_ch,
              head_ch, init_scale): # -> (levels, channels out)
     "The up path's levels: residual blocks on the skip connections, attention, an up-sampler, and (output_skip) a head."
@@ -296,6 +323,7 @@ def _up_path(block, attn_block, nf, ch_mult, num_res_blocks, resolutions, attn_r
     assert not skip_chs
     return levels, in_ch
 
+# %% ../nbs/02_models.ipynb #801f725c
 class NCSNpp(nn.Module):
     "score_sde's NCSN++/DDPM++ U-Net with named parts; PFGM head returns (v_x, v_z), image head returns one tensor."
     def __init__(self, image_size:int=32, num_channels:int=3, # data shape
@@ -344,6 +372,7 @@ class NCSNpp(nn.Module):
                 cond:torch.Tensor, # (B,) z for PFGM (raw for positional, log taken for fourier), or σ/t for others
                 labels:torch.Tensor|None=None, # (B,) class labels of a class-conditional network
                ):
+        "The field (v_x, v_z) with the PFGM head, else an image-shaped output."
         temb = self.cond(cond, labels)
         if not self.centered: x = 2 * x - 1
         pyramid = x
@@ -392,6 +421,7 @@ def _original_modules(self:NCSNpp)->list:
         mods += list(level.blocks) + [m for m in (level.attn, level.pyramid_norm, level.pyramid_conv, level.upsample)
                                       if m is not None]
     return mods + ([self.norm_out, self.conv_out] if self.progressive == 'none' else [])
+
 NCSNpp.original_modules = _original_modules
 
 # %% ../nbs/02_models.ipynb #f7ec23ab
@@ -413,6 +443,7 @@ class MLPField(nn.Module):
         self.net = nn.Sequential(*layers, linear(width, dim + (1 if pfgm_head else 0)))
 
     def forward(self, x, cond, labels=None):
+        "The field (v_x, v_z) with the PFGM head, else an x-shaped output."
         flat = x.flatten(1)
         out = self.net(torch.cat([flat, F.silu(self.cond(cond, labels))], dim=1))
         if self.scale_by_sigma: out = out / cond.reshape(-1, 1).to(out.dtype)
@@ -422,8 +453,6 @@ class MLPField(nn.Module):
 # %% ../nbs/02_models.ipynb #457b3856
 FIXED_MODEL_FIELDS = dict(normalization='GroupNorm', nonlinearity='swish', attention_type='ddpm', conv_size=3,
                           resamp_with_conv=True, conditional=True)
-DDPM_NETWORK = dict(resblock_type='ddpm', fir=False, progressive='none', progressive_input='none', skip_rescale=False,
-                    embedding_type='positional', init_scale=0.0)   # score_sde's `ddpm` network as NCSN++ settings
 
 def check_fixed_fields(model_config, # the config's `model` section
                       ):
@@ -433,6 +462,10 @@ def check_fixed_fields(model_config, # the config's `model` section
         if value != supported:
             raise ValueError(f"model.{field}={value!r} is not supported: the networks here fix it to {supported!r}, as "
                              f"every published PFGM and score_sde config does; remove the override")
+
+# %% ../nbs/02_models.ipynb #c7b19930
+DDPM_NETWORK = dict(resblock_type='ddpm', fir=False, progressive='none', progressive_input='none', skip_rescale=False,
+                    embedding_type='positional', init_scale=0.0)   # score_sde's `ddpm` network as NCSN++ settings
 
 def create_model(config, # a seed-compatible ConfigDict (see `pfgm_nb.configs`)
                  *, pfgm_head:bool, # the PFGM head (v_x, v_z), or an image-shaped output
@@ -461,6 +494,7 @@ def create_model(config, # a seed-compatible ConfigDict (see `pfgm_nb.configs`)
         raise ValueError(f"unknown config.model.name {m.name!r}: use 'ncsnpp' (DDPM++/NCSN++), 'ddpm' or 'mlp'")
     return net.to(device)
 
+# %% ../nbs/02_models.ipynb #23e09773
 def n_params(model:nn.Module)->int:
     "All parameters, frozen ones included (as the original counts them)."
     return sum(p.numel() for p in model.parameters())
@@ -468,6 +502,7 @@ def n_params(model:nn.Module)->int:
 # %% ../nbs/02_models.ipynb #7474d781
 _RES_NAMES = dict(norm_in='GroupNorm_0', conv_in='Conv_0', cond_proj='Dense_0', norm_out='GroupNorm_1',
                   conv_out='Conv_1', skip='Conv_2')
+
 _ATTN_NAMES = dict(norm='GroupNorm_0', query='NIN_0', key='NIN_1', value='NIN_2', proj='NIN_3')
 
 def _original_param_name(module:nn.Module, local:str): # -> (original local name, needs transpose)
@@ -486,6 +521,7 @@ def _original_param_name(module:nn.Module, local:str): # -> (original local name
     if isinstance(module, FourierFeatures): return 'W', False
     return local, False
 
+# %% ../nbs/02_models.ipynb #39dbd208
 def original_key_map(model:NCSNpp)->list: # [(original key, our key, transpose, trainable)] in original order
     "Pair each key of the original `all_modules` state_dict with ours."
     ours = {id(p): name for name, p in model.named_parameters()}
@@ -500,6 +536,7 @@ def original_key_map(model:NCSNpp)->list: # [(original key, our key, transpose, 
 def _strip_module(state:dict)->dict:
     return {k.removeprefix('module.'): v for k, v in state.items()}
 
+# %% ../nbs/02_models.ipynb #249ccf99
 def convert_original_state_dict(model:NCSNpp, # the network the weights are for
                                 state:dict, # the original state_dict (with or without 'module.')
                                )->dict: # state_dict with our keys
@@ -520,6 +557,7 @@ def convert_original_state_dict(model:NCSNpp, # the network the weights are for
                                                    f"shape {bad_shapes[:3]}" if bad_shapes else ''])))
     return {our: (state[orig].t() if tr else state[orig]) for orig, our, tr, _ in pairs}
 
+# %% ../nbs/02_models.ipynb #075aefd5
 def to_original_state_dict(model:NCSNpp, # our network
                            sigmas:torch.Tensor|None=None, # the original's unused `sigmas` buffer, if wanted
                           )->dict: # state_dict with 'module.all_modules.{i}...' keys
@@ -537,20 +575,24 @@ def is_original_layout(state:dict, # a state_dict, with or without 'module.'
     "True when the keys are score_sde's `all_modules.{i}.*` (an original or original-layout checkpoint)."
     return any(k.removeprefix('module.').startswith('all_modules.') for k in state)
 
+# %% ../nbs/02_models.ipynb #1e115ade
 def _stored_in_original_layout(model:nn.Module)->bool:
     return isinstance(model, NCSNpp) and not model.cond.num_classes
 
+# %% ../nbs/02_models.ipynb #266b231a
 def model_state(model:nn.Module)->dict:
     "The model's weights as checkpoints store them: the original layout for the U-Net, 'module.'-prefixed otherwise."
     if _stored_in_original_layout(model): return to_original_state_dict(model)
     return {f"module.{k}": v.detach().clone() for k, v in model.state_dict().items()}
 
+# %% ../nbs/02_models.ipynb #0295edf5
 def load_model_state(model:nn.Module, state:dict):
     "Inverse of `model_state`: accepts the original layout or plain keys, with or without 'module.'."
     stripped = {k: v for k, v in _strip_module(state).items() if k != 'sigmas'}
     if isinstance(model, NCSNpp) and is_original_layout(stripped): stripped = convert_original_state_dict(model, stripped)
     model.load_state_dict(stripped)
 
+# %% ../nbs/02_models.ipynb #a1efa7a1
 def original_order(model:nn.Module, trainable_only:bool): # -> [(our index, transpose)] in the original order, or None
     "Where each parameter of the original `model.parameters()` order sits among ours (None: not stored in that layout)."
     if not _stored_in_original_layout(model): return None
@@ -558,10 +600,12 @@ def original_order(model:nn.Module, trainable_only:bool): # -> [(our index, tran
     index = {name: i for i, (name, _) in enumerate(named)}
     return [(index[our], tr) for _, our, tr, trainable in original_key_map(model) if trainable or not trainable_only]
 
+# %% ../nbs/02_models.ipynb #7c21d4ee
 def to_original_order(values:list, order)->list:
     "Reorder (and transpose) a per-parameter list from our order into the original's."
     return values if order is None else [values[i].t() if tr else values[i] for i, tr in order]
 
+# %% ../nbs/02_models.ipynb #74260146
 def from_original_order(values:list, order)->list:
     "Inverse of `to_original_order`."
     if order is None: return values
@@ -569,6 +613,7 @@ def from_original_order(values:list, order)->list:
     for (i, tr), value in zip(order, values): ours[i] = value.t() if tr else value
     return ours
 
+# %% ../nbs/02_models.ipynb #305e5e27
 def permute_optimizer_state(state:dict, order, to_original:bool)->dict:
     "Reindex Adam's per-parameter state between our parameter order and the original's (transposing NIN weights)."
     if order is None: return state
@@ -588,6 +633,7 @@ def checkpoint_dict(model:nn.Module, # the (unwrapped) network
     optim_out = permute_optimizer_state(optimizer_state, original_order(model, False), to_original=True)
     return dict(optimizer=optim_out, model=model_state(model), ema=ema_out, step=int(step), **extra)
 
+# %% ../nbs/02_models.ipynb #00055415
 def ema_from_checkpoint(ckpt:dict, model:nn.Module)->dict: # {decay, num_updates, shadow_params} in our order
     "The checkpoint's EMA state with its shadow parameters in our order, checked against the model."
     if 'ema' not in ckpt: raise ValueError("the checkpoint has no 'ema' entry: load it with use_ema=False")
@@ -598,6 +644,7 @@ def ema_from_checkpoint(ckpt:dict, model:nn.Module)->dict: # {decay, num_updates
         raise ValueError(f"{len(shadow)} EMA shadow parameters do not match the model's {len(trainable)} trainable ones")
     return dict(ckpt['ema'], shadow_params=shadow)
 
+# %% ../nbs/02_models.ipynb #cd6d751a
 def optimizer_from_checkpoint(ckpt:dict, model:nn.Module)->dict:
     "The checkpoint's optimizer state, reindexed into our parameter order."
     order = original_order(model, False) if is_original_layout(ckpt['model']) else None
@@ -622,6 +669,7 @@ def read_checkpoint(path, # a .pth file
     except Exception as err:
         raise ValueError(f"checkpoint {path} is unreadable (truncated or not a torch file): {err}") from None
 
+# %% ../nbs/02_models.ipynb #a7f1762b
 def load_original_checkpoint(path, # an original PFGM/score_sde checkpoint, or one of ours
                              model:nn.Module, # the network to load into (built with the config that trained it)
                              use_ema:bool=True, # copy the EMA shadow parameters into the model
