@@ -19,11 +19,10 @@ from tqdm.auto import tqdm
 
 from .configs import config_from_json, data_shape, get_config
 from .data import resolve_device
-from .evaluate import EvalContext, bpd_report, score_samples
+from .evaluate import bpd_report, score_samples
 from .methods import get_method, load_network
 from .solvers import SolverGaveUp
-from .train import train
-from .workdir import Workdir
+from .train import Workdir, train
 
 # %% ../nbs/06_replication.ipynb #883794b0
 def trained(preset:str, # a preset name ('pfgmpp/digits_d128') or a config file
@@ -111,8 +110,7 @@ def likelihood(config, method, model, # from `trained`
     config = config.copy_and_resolve_references()
     config.eval.update(bpd_num_samples=n, batch_size=max(n, 1000))
     start = time.perf_counter()
-    context = EvalContext(method, model, config, generator=torch.Generator().manual_seed(seed), device=resolve_device(device))
-    try: report = bpd_report(context, max_nfe)
+    try: report = bpd_report(method, model, config, torch.Generator().manual_seed(seed), resolve_device(device), max_nfe)
     except SolverGaveUp as gave_up: return dict(gave_up=True, bpd_nfe=gave_up.max_nfe, seconds=time.perf_counter() - start)
     return dict(report, gave_up=False, seconds=time.perf_counter() - start)
 
