@@ -44,6 +44,8 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     training.class_conditional = False       # PFGM++ / score SDEs: class labels into the network
     training.precision = 'fp32'              # the network's arithmetic: 'fp32', 'bf16' (autocast) or 'auto' (bf16 where fast) (ours)
     training.compile = False                 # torch.compile the network for the step (inductor; compiled code is cached) (ours)
+    training.phema_every = 0                 # post-hoc EMA (EDM2): power-EMA snapshots every this many steps; 0 = none (ours)
+    training.phema_sigma_rels = (0.05, 0.10) # the two tracked EMA lengths σ_rel (EDM2's)
 
     config.sampling = sampling = ml_collections.ConfigDict()
     sampling.method = 'ode'
@@ -93,6 +95,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     evaluate.bpd_rtol = 1e-5                 # tolerances of the likelihood ODE (score_sde's)
     evaluate.bpd_atol = 1e-5
     evaluate.class_label = ''                # class-conditional runs: the class(es) to sample, '3' or '1,5,7'; '' = all in turn (ours)
+    evaluate.ema_length = 0.0                # σ_rel of a post-hoc EMA rebuilt from the run's phema/ snapshots; 0 = the checkpoint's EMA (ours)
 
     config.data = data = ml_collections.ConfigDict()
     data.dataset = 'CIFAR10'
@@ -292,6 +295,8 @@ def config_from_json(path, # a run's saved config.json
     values = _merged(pfgm_defaults().to_dict(), values)
     for key in ('ch_mult', 'attn_resolutions'):
         if isinstance(values.get('model', {}).get(key), list): values['model'][key] = tuple(values['model'][key])
+    if isinstance(values.get('training', {}).get('phema_sigma_rels'), list):
+        values['training']['phema_sigma_rels'] = tuple(values['training']['phema_sigma_rels'])
     return ml_collections.ConfigDict(values)
 
 def get_config(name_or_path:str, # a preset name ('poisson/digits'), a config file, or a run's config.json

@@ -28,6 +28,7 @@ from .data import (TOYS_2D, digits_split, load_dataset, load_digits_images, reso
                           to_uint8_nhwc, training_data, training_labels)
 from .field import draw_device
 from .methods import CPU_SECONDS, get_method, load_network, network_classes, solve_seconds
+from .posthoc_ema import posthoc_network
 from .prior import pfgm_prior_logp
 from .sample import sample_batches
 from .solvers import Budget, SolverGaveUp
@@ -382,10 +383,9 @@ class EvalContext:
     def shape(self)->tuple: "One sample's shape."; return data_shape(self.config)
 
 # %% ../nbs/04a_metrics.ipynb #0f1a84c3
-def bpd_report(ctx:EvalContext,
+def bpd_report(method, model, config, generator, device, # what it evaluates (the replication's likelihoods call it so too)
                max_nfe:int|None=None)->dict: # evaluation budget per batch (raises `SolverGaveUp`); None: sampling.max_nfe
     "bits/dim of the eval split (its first `bpd_num_samples` points) under the method's flow, with the estimator's spread."
-    config, generator, device = ctx.config, ctx.generator, ctx.device
     ev = config.eval
     split = ev.dataset if ev.dataset != 'test' else ev.bpd_dataset
     data, offset = _bpd_data(config, split, ev.bpd_num_samples, generator)
@@ -393,10 +393,10 @@ def bpd_report(ctx:EvalContext,
     values, nfes = [], []
     for first in range(0, len(data), ev.batch_size):
         batch_labels = None if labels is None else labels[first:first + ev.batch_size].to(device)
-        logp, _, nfe = log_likelihood(ctx.method.likelihood_flow(ctx.model, batch_labels), data[first:first + ev.batch_size].to(device),
+        logp, _, nfe = log_likelihood(method.likelihood_flow(model, batch_labels), data[first:first + ev.batch_size].to(device),
                                       rtol=ev.bpd_rtol, atol=ev.bpd_atol, generator=generator,
                                       max_nfe=config.sampling.max_nfe if max_nfe is None else max_nfe,
-                                      max_seconds=ctx.method.max_seconds)
+                                      max_seconds=method.max_seconds)
         values.append(bits_per_dim(logp.cpu(), data[0].numel(), offset)); nfes.append(nfe)
     per_point = torch.cat(values)
     return dict(**bpd_summary(per_point), bpd_split=split, bpd_samples=len(per_point), bpd_nfe=float(np.mean(nfes)),
@@ -578,7 +578,7 @@ def evaluate_checkpoint(ctx:EvalContext)->dict: # the report of checkpoint ctx.k
     if ev.enable_loss: report.update(loss_report(ctx))
     if ev.enable_sampling: report.update(sampling_report(ctx))
     if ev.show_sampling and len(ctx.shape) == 3: report['sampling_grid_at'] = trajectory_figure(ctx)
-    if ev.enable_bpd: report.update(bpd_report(ctx))
+    if ev.enable_bpd: report.update(bpd_report(ctx.method, ctx.model, ctx.config, ctx.generator, ctx.device))
     if (ev.enable_interpolate or ev.enable_rescale) and len(ctx.shape) == 3: latent_grids(ctx)
     return report
 
@@ -606,9 +606,13 @@ def run_eval(config, # the experiment's config (with the eval flags)
     out = workdir.eval_files(eval_folder); out.root.mkdir(parents=True, exist_ok=True)
     reports = []
     for k, path in checkpoints:
-        model = load_network(path, config, use_ema=True, device=device)
+        if ev.get('ema_length', 0) > 0:          # the post-hoc EMA of that length, rebuilt from the run's phema/ snapshots
+            step = k * config.training.snapshot_freq
+            model = posthoc_network(workdir.root, ev.ema_length, config, step=step, device=device)
+            rebuilt = dict(ema_length=ev.ema_length, ema_profile_error=model.posthoc_ema['profile_error'])
+        else: model, rebuilt = load_network(path, config, use_ema=True, device=device), {}
         ctx = EvalContext(method, model, config, out, k, torch.Generator(device='cpu').manual_seed(config.seed + k), device, progress)
-        report = dict(checkpoint=k, file=path.name, **evaluate_checkpoint(ctx))
+        report = dict(checkpoint=k, file=path.name, **rebuilt, **evaluate_checkpoint(ctx))
         out.report(k).write_text(json.dumps(report, indent=2))
         reports.append(report)
     return reports

@@ -13,8 +13,10 @@ from pathlib import Path
 from .configs import data_shape, resolve_config
 from .data import DataError
 from .evaluate import run_eval
+from .posthoc_ema import PostHocEMAHook
 from .sample import Preview
 from .solvers import SolverGaveUp
+from .workdir import Workdir
 from .train import (PREEMPTED_EXIT, CheckpointMismatch, CheckpointWriteError, Preempted, RankTimeout,
                            TrainingDiverged, WorkdirBusy, train)
 
@@ -22,8 +24,10 @@ from .train import (PREEMPTED_EXIT, CheckpointMismatch, CheckpointWriteError, Pr
 def run_training(config, # a seed-compatible config
                  workdir, # the run folder
                  progress:bool=True)->dict: # {'step', 'loss'}
-    "Train a config into a workdir with sample previews at each snapshot."
-    return train(config, workdir, hooks=[Preview(data_shape(config))], progress=progress)
+    "Train a config into a workdir with sample previews at each snapshot, and post-hoc EMA snapshots if training.phema_every > 0."
+    hooks = [Preview(data_shape(config))]
+    if config.training.get('phema_every', 0) > 0: hooks.append(PostHocEMAHook())
+    return train(config, workdir, hooks=hooks, progress=progress)
 
 # %% ../nbs/05_main.ipynb #1b93df13
 USAGE = """pfgm-main: train and evaluate PFGM, PFGM++ and the score-based SDEs, with the original main.py's flags.
@@ -52,6 +56,7 @@ common overrides:
   sampling.N (the fixed-step solvers' steps, for every method), sampling.max_nfe (adaptive solvers' budget, 3000)
   eval.enable_sampling, eval.num_samples, eval.enable_bpd, eval.enable_fid, eval.begin_ckpt, eval.end_ckpt,
   eval.class_label (class-conditional runs: 3, or a list 1,5,7)
+  training.phema_every (post-hoc EMA snapshots every K steps), eval.ema_length (evaluate the EMA of that σ_rel, rebuilt)
 
 evaluation writes DIR/eval/report_K.json and DIR/eval/ckpt_K/samples_R.npz for each checkpoint K
 
@@ -94,7 +99,7 @@ def _default_config(argv:list)->list:
     "Evaluation without --config reads the run's own config.json, so --config.a.b overrides still apply to it."
     if _flag_value(argv, 'config') is not None or _flag_value(argv, 'mode') != 'eval': return list(argv)
     workdir = _flag_value(argv, 'workdir')
-    saved = Path(workdir or '') / 'config.json'
+    saved = Workdir(workdir or '').config_file
     if saved.exists(): return ['--config', str(saved), *argv]
     if workdir and any(a.startswith('--config.') for a in argv):      # the overrides would have no config to apply to
         raise ValueError(f"no training run in {workdir} (no config.json there): check --workdir, or give --config")
