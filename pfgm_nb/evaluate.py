@@ -31,7 +31,7 @@ from .methods import CPU_SECONDS, get_method, load_network, network_classes, sol
 from .posthoc_ema import posthoc_network
 from .prior import pfgm_prior_logp
 from .sample import sample_batches
-from .solvers import Budget, SolverGaveUp
+from .solvers import Budget, Flow, SolverGaveUp, solve
 from .workdir import EvalFolder, Workdir
 
 # %% ../nbs/04a_metrics.ipynb #28784216
@@ -236,7 +236,6 @@ def log_likelihood(flow, # (f(s, x), s_start, s_end, prior_logp): a method's `li
                    max_seconds:float=math.inf, # wall-clock budget of the solve
                   ): # (log p(x) (B,), x at the prior, nfe)
     "Log-density of data under a method's flow: the forward ODE with the divergence, plus the prior's density."
-    from torchdiffeq import odeint
     drift, s_start, s_end, prior_logp = flow
     if probe is None:
         flips = torch.randint(0, 2, x.shape, generator=generator, device=draw_device(generator, x.device))
@@ -244,8 +243,7 @@ def log_likelihood(flow, # (f(s, x), s_start, s_end, prior_logp): a method's `li
     budget = Budget(f"the likelihood ODE at rtol {rtol:g}", s_start, s_end, math.inf if max_nfe is None else max_nfe, patience,
                     "the flow is too stiff there: train longer (a weak or early network often makes it so), loosen "
                     "eval.bpd_rtol/bpd_atol, or raise sampling.max_nfe", max_seconds)
-    def augmented(s, state):
-        budget.spend(float(s))
+    def augmented(s, state):                  # dopri5 spends the budget at each evaluation
         with torch.enable_grad():
             x_s = state[0].detach().requires_grad_(True)
             dx = drift(float(s), x_s)
@@ -256,14 +254,8 @@ def log_likelihood(flow, # (f(s, x), s_start, s_end, prior_logp): a method's `li
             else:
                 div = (torch.autograd.grad(dx, x_s, probe)[0] * probe).flatten(1).sum(1)
         return dx.detach(), div.detach()
-    span = torch.tensor([s_start, s_end], dtype=x.dtype, device=x.device)
-    try: path = odeint(augmented, (x, torch.zeros(len(x), dtype=x.dtype, device=x.device)), span, method='dopri5',
-                       rtol=rtol, atol=atol, options=dict(step_t=span[1:]))
-    except AssertionError as err:        # torchdiffeq's only signal that the step size fell to nothing
-        if 'underflow in dt' not in str(err): raise
-        raise SolverGaveUp(f"the likelihood ODE's step size underflowed after {budget.nfe} evaluations at rtol {rtol:g}: the flow "
-                           "is too stiff there (a weak or early network often makes it so)", budget.nfe) from None
-    x_end, div_integral = (s[-1] for s in path)
+    with_divergence = Flow(augmented, (s_start, s_end), enter=lambda data: (data, torch.zeros(len(data), dtype=data.dtype, device=data.device)))
+    (x_end, div_integral), _ = solve('dopri5', {'interval': with_divergence}, x, rtol=rtol, atol=atol, budget=budget)   # the registry's
     return prior_logp(x_end) + div_integral.double(), x_end, budget.nfe
 
 # %% ../nbs/04a_metrics.ipynb #7ec76dc6
