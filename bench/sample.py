@@ -1,5 +1,7 @@
 """Quality against cost for every method and solver on the embedded digits: NFE, seconds per 1000 samples, and the
-quality reached (fd_digits, kid_pixels), from networks trained for the same number of steps.
+quality reached (fd_digits, kid_pixels), from networks trained for the same number of steps. Restart (chapter
+01b_solvers; the PFGM++ forward jump of 02b_methods) sits beside Heun at equal evaluations: 43 (Heun 18 + two rounds of
+the original's interval) and 21.
 
 The `diffusers ...` and `k-diffusion ...` rows run the same PFGM++ networks through those libraries' samplers
 (`pfgm_nb.interop.library_sample`, chapter 04b_interop; they need the [interop] extra, and are left out without it).
@@ -20,6 +22,7 @@ from pfgm_nb.data import resolve_device
 from pfgm_nb.evaluate import score_samples
 from pfgm_nb.replication import method_runs, run_folder, sample_quality, trained
 
+ONE_ROUND = '{"0": [3, 1, 0.14, 0.30]}'   # Restart: one round of the original's CIFAR-10 PFGM++ interval
 RUNS = method_runs('digits', [128.0, math.inf])   # the replication's runs, so its trained networks are reused
 SAMPLERS = [('PFGM', 'RK45 (rtol 1e-4)', dict(solver='rk45', rtol=1e-4, atol=1e-4)),     # the original's default
             ('PFGM', 'RK45 (rtol 1e-2)', dict(solver='rk45', rtol=1e-2, atol=1e-2)),
@@ -35,6 +38,14 @@ SAMPLERS = [('PFGM', 'RK45 (rtol 1e-4)', dict(solver='rk45', rtol=1e-4, atol=1e-
             ('PFGM++ D=128', 'DPM++(2M), 8', dict(solver='dpmpp_2m', steps=8)),
             ('PFGM++ D=inf', 'Heun, 18 steps', dict(steps=18)),
             ('PFGM++ D=inf', 'DPM++(2M), 12', dict(solver='dpmpp_2m', steps=12)),
+            ('PFGM++ D=128', 'Restart, 18 + 2x[3, 0.14-0.30]', dict(solver='restart', steps=18)),
+            ('PFGM++ D=128', 'Heun, 22 steps (NFE 43)', dict(steps=22)),
+            ('PFGM++ D=128', 'Restart, 9 + 1x[3, 0.14-0.30]', dict(solver='restart', steps=9, restarts=ONE_ROUND)),
+            ('PFGM++ D=128', 'Heun, 11 steps (NFE 21)', dict(steps=11)),
+            ('PFGM++ D=inf', 'Restart, 18 + 2x[3, 0.14-0.30]', dict(solver='restart', steps=18)),
+            ('PFGM++ D=inf', 'Heun, 22 steps (NFE 43)', dict(steps=22)),
+            ('PFGM++ D=inf', 'Restart, 9 + 1x[3, 0.14-0.30]', dict(solver='restart', steps=9, restarts=ONE_ROUND)),
+            ('PFGM++ D=inf', 'Heun, 11 steps (NFE 21)', dict(steps=11)),
             ('VP', 'RK45 (rtol 1e-5)', dict(solver='rk45', rtol=1e-5, atol=1e-5)),       # the original baselines' default
             ('VP', 'RK45 (rtol 1e-4)', dict(solver='rk45', rtol=1e-4, atol=1e-4)),
             ('VP', 'Euler, 100', dict(solver='forward_euler', steps=100)),

@@ -20,7 +20,7 @@ from torch.utils.flop_counter import FlopCounterMode
 from pfgm_nb.configs import data_shape, derive_data_fields, get_config
 from pfgm_nb.data import load_dataset
 from pfgm_nb.methods import get_method
-from pfgm_nb.train import resolve_precision, start_run, step_network, train, train_step
+from pfgm_nb.train import fast_bf16, resolve_precision, start_run, step_network, train, train_step
 from pfgm_nb.workdir import Workdir
 
 PRESETS = {'PFGM': 'poisson/digits', 'PFGM++ D=128': 'pfgmpp/digits_d128', 'VP': 'vp/digits', 'sub-VP': 'subvp/digits',
@@ -29,10 +29,13 @@ SETTINGS = {'fp32 eager': ('fp32', False), 'bf16 eager': ('bf16', False), 'fp32 
             'bf16 compiled': ('bf16', True)}
 
 
-def matmul_rate(dtype, device, size=2048, reps=30)->float:
+def matmul_rate(dtype, device, size=2048, reps=30, budget_s=3.0)->float:
     "GFLOP/s of a size² matrix product in `dtype`: the floor a network step is measured against."
     a, b = (torch.randn(size, size, device=device).to(dtype) for _ in range(2))
-    for _ in range(10): a @ b
+    sync(device); start = time.perf_counter(); a @ b; sync(device)
+    once = time.perf_counter() - start   # a CPU without bf16 units emulates it: one product can take a minute
+    if once * reps > budget_s: return 2 * size**3 / once / 1e9
+    for _ in range(9): a @ b
     sync(device); start = time.perf_counter()
     for _ in range(reps): a @ b
     sync(device)
@@ -108,12 +111,17 @@ def print_rows(title, flops, rows, floors, unit):
 
 
 def hardware_part(args, device):
-    floors = {'fp32': matmul_rate(torch.float32, device), 'bf16': matmul_rate(torch.bfloat16, device)}
+    bf16_size = 2048 if fast_bf16(device) else 512   # emulated bf16 runs ~0.3 GFLOP/s: a 2048² product takes a minute
+    floors = {'fp32': matmul_rate(torch.float32, device), 'bf16': matmul_rate(torch.bfloat16, device, bf16_size)}
     chosen = get_config('poisson/digits').training
     print(f"device {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads; the digits presets' setting: "
           f"precision={chosen.precision!r} (here {resolve_precision(chosen.precision, device)}), compile={chosen.compile}")
-    print(f"floor: 2048² matmul {floors['fp32']:.0f} GFLOP/s fp32, {floors['bf16']:.0f} GFLOP/s bf16")
+    print(f"floor: 2048² matmul {floors['fp32']:.0f} GFLOP/s fp32, {bf16_size}² {floors['bf16']:.1f} GFLOP/s bf16")
     settings = {k: v for k, v in SETTINGS.items() if k in args.settings}
+    if not fast_bf16(device) and args.settings == list(SETTINGS):
+        settings = {k: v for k, v in settings.items() if v[0] == 'fp32'}
+        print("this device has no fast bf16 path (no AMX / AVX512-BF16 flags): the bf16 settings are left out, as "
+              "training.precision='auto' leaves them (name them with --settings to time them anyway)")
     flops = step_flops('poisson/digits', device)
     rows, tables = {}, {}
     for name, (precision, compile) in settings.items():

@@ -42,6 +42,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     training.P_mean = -1.2                   # PFGM++/EDM: ln σ ~ N(P_mean, P_std²)
     training.P_std = 1.2
     training.class_conditional = False       # PFGM++ / score SDEs: class labels into the network
+    training.p_uncond = 0.0                  # class-conditional: the probability a label is dropped (label −1), for guidance (ours)
     training.precision = 'fp32'              # the network's arithmetic: 'fp32', 'bf16' (autocast) or 'auto' (bf16 where fast) (ours)
     training.compile = False                 # torch.compile the network for the step (inductor; compiled code is cached) (ours)
     training.phema_every = 0                 # post-hoc EMA (EDM2): power-EMA snapshots every this many steps; 0 = none (ours)
@@ -64,6 +65,12 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     sampling.sigma_max = 80.0
     sampling.rho = 7.0
     sampling.num_steps = 18                  # 2·18 − 1 = 35 evaluations
+    sampling.guidance = 1.0                  # classifier-free guidance w: D_u + w·(D_c − D_u); 1 = the conditional model as trained (ours)
+    sampling.restart_info = '{"0": [3, 2, 0.14, 0.30]}'   # PFGM++ solver 'restart': {i: [N_restart, K, t_min, t_max]} (Restart's CIFAR-10 PFGM++ setting)
+    sampling.restart_gamma = 0.05            # Restart: churn inside its loop, between S_min and S_max
+    sampling.S_noise = 1.003                 # Restart's noise scale
+    sampling.S_min = 0.01
+    sampling.S_max = 1.0
     sampling.eps = 1e-3                      # score SDEs: where sampling stops (VE: 1e-5)
     sampling.noise_removal = True            # score SDEs: one reverse-diffusion step without noise after RK45
     sampling.predictor = 'reverse_diffusion' # score SDEs, method 'pc': the predictor

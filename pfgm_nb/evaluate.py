@@ -464,8 +464,10 @@ class LabelMap(torch.nn.Module):
         self.net, self.cond = net, net.cond
         self.register_buffer('table', torch.tensor(labels, dtype=torch.long), persistent=False)
     def forward(self, x, cond, labels=None):
-        "The network with each label i replaced by labels[i]."
-        return self.net(x, cond, None if labels is None else self.table.to(labels.device)[labels])
+        "The network with each label i replaced by labels[i] (−1, guidance's 'no label', stays −1)."
+        if labels is None: return self.net(x, cond, None)
+        mapped = self.table.to(labels.device)[labels.clamp(min=0)].masked_fill(labels < 0, -1)
+        return self.net(x, cond, mapped)
 
 # %% ../nbs/04a_metrics.ipynb #9b02389e
 def _sample_for_eval(ctx:EvalContext)->dict:

@@ -4,10 +4,11 @@
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'PREDICTORS', 'CORRECTORS', 'CPU_SECONDS', 'DEFAULT_N', 'FILE_N', 'METHODS', 'eval_mode',
-           'network_classes', 'check_labels', 'Method', 'pfgm_loss', 'PFGMField', 'pfgm_dx_dz', 'pfgm_log_z_flow',
-           'PFGM', 'EDMDenoiser', 'sigma_drift', 'PFGMPP', 'discrete_levels', 'Schedule', 'VESchedule', 'VPSchedule',
-           'SubVPSchedule', 'ScoreModel', 'ScoreSDE', 'VESDE', 'VPSDE', 'subVPSDE', 'pc_predictor', 'pc_corrector',
-           'pc_sample', 'ready_config', 'solve_seconds', 'step_count', 'get_method', 'load_network']
+           'network_classes', 'check_labels', 'Method', 'ClassifierFree', 'guided', 'pfgm_loss', 'PFGMField',
+           'pfgm_dx_dz', 'pfgm_log_z_flow', 'PFGM', 'EDMDenoiser', 'sigma_drift', 'PFGMPP', 'discrete_levels',
+           'Schedule', 'VESchedule', 'VPSchedule', 'SubVPSchedule', 'ScoreModel', 'ScoreSDE', 'VESDE', 'VPSDE',
+           'subVPSDE', 'pc_predictor', 'pc_corrector', 'pc_sample', 'ready_config', 'solve_seconds', 'step_count',
+           'get_method', 'load_network']
 
 # %% ../nbs/02b_methods.ipynb #c50ac0ca
 import contextlib
@@ -61,6 +62,7 @@ class Method:
     "The verbs every method shares; a subclass names its ODE's `forms` and defines `network`, `loss`, `prior` and `integrate`."
     forms: tuple = () # the forms of its sampling ODE: 'drift', 'interval', 'denoiser' (chapter 01b)
     supports: frozenset = frozenset({'likelihood', 'interpolate', 'rescale'}) # evaluation features
+    guidance: float = 1.0 # classifier-free guidance weight w (1: none); a method with class labels makes it a field
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -104,6 +106,29 @@ def encode(self:Method, model:nn.Module, x:torch.Tensor, # a network and data in
         return solve('rk45', {'interval': Flow(drift, (s_start, s_end))}, x, callback=callback, progress=progress,
                      **self.settings())
 
+# %% ../nbs/02b_methods.ipynb #c3e7c002
+class ClassifierFree(nn.Module):
+    "A class-conditional network under guidance: F_u + w·(F_c − F_u), F_u its output without the label (−1)."
+    def __init__(self, net:nn.Module, # F(x, cond, labels), trained with labels dropped (training.p_uncond > 0)
+                 guidance:float): # w: 1 is the conditional network, 0 the unconditional
+        super().__init__()
+        self.net, self.guidance = net, guidance
+    def forward(self, x:torch.Tensor, cond:torch.Tensor, labels:torch.Tensor)->torch.Tensor:
+        "Both outputs from one pass of the doubled batch, then their guided combination."
+        both = self.net(torch.cat([x, x]), torch.cat([cond, cond]), torch.cat([labels, torch.full_like(labels, -1)]))
+        conditional, unconditional = both.chunk(2)
+        return unconditional + self.guidance * (conditional - unconditional)
+
+# %% ../nbs/02b_methods.ipynb #c3e7c004
+def guided(model:nn.Module, guidance:float, labels:torch.Tensor|None)->nn.Module:
+    "The network the sampler runs: `model` itself at w = 1, else `ClassifierFree` (which needs labels)."
+    if guidance == 1.0: return model
+    if labels is None:
+        raise ValueError(f"sampling.guidance={guidance} guides a class-conditional network by its labels: give labels "
+                         "(--config.eval.class_label=3) to a network trained with --config.training.p_uncond > 0, "
+                         "or leave sampling.guidance at 1")
+    return ClassifierFree(model, guidance)
+
 # %% ../nbs/02b_methods.ipynb #96b17748
 @patch
 def sample(self:Method, model:nn.Module, # the trained network
@@ -119,7 +144,8 @@ def sample(self:Method, model:nn.Module, # the trained network
     check_labels(model, labels)
     labels = None if labels is None else labels.to(device)
     with eval_mode(model):
-        return self.integrate(model, x, labels=labels, generator=generator, callback=callback, progress=progress)
+        return self.integrate(guided(model, self.guidance, labels), x, labels=labels, generator=generator,
+                              callback=callback, progress=progress)
 
 # %% ../nbs/02b_methods.ipynb #de732016
 def pfgm_loss(field, # (x, z) -> (v_x, v_z): the network (or its `PFGMField` wrapper)
@@ -319,13 +345,24 @@ class PFGMPP(Method):
     atol: float = 1e-4
     max_nfe: int = MAX_NFE
     max_seconds: float = math.inf # wall-clock budget of one adaptive solve (`solve_seconds`)
-    forms = ('drift', 'interval', 'denoiser')
+    guidance: float = 1.0 # classifier-free guidance w (1: none)
+    restarts: str = '{"0": [3, 2, 0.14, 0.30]}' # Restart's intervals {i: [N_restart, K, t_min, t_max]} (the original's CIFAR-10 PFGM++ setting)
+    restart_gamma: float = 0.05 # Restart's churn inside its loop, between s_min and s_max
+    s_noise: float = 1.003 # Restart's noise scale (the original's S_noise)
+    s_min: float = 0.01
+    s_max: float = 1.0
+    forms = ('drift', 'interval', 'denoiser', 'jump')
 
     def __post_init__(self):
         super().__post_init__()
         if self.noise > 0 and 'perturb' not in SOLVERS[canonical_solver(self.solver)].takes:
             raise ValueError(f"noise={self.noise}: the injected-noise probe runs with the fixed-step solvers only "
                              f"('improved_euler' or 'forward_euler'), not {self.solver!r}")
+
+    def settings(self)->dict:
+        "The adaptive solve's settings and Restart's (each solver takes the ones it knows)."
+        return dict(super().settings(), restarts=self.restarts, gamma=self.restart_gamma, s_noise=self.s_noise,
+                    s_min=self.s_min, s_max=self.s_max, rho=self.rho)
 
     def network(self, config, device='cpu')->nn.Module:
         "The config's network with an image head that embeds c_noise as it comes."
@@ -370,15 +407,38 @@ def noise_kick(self:PFGMPP, generator:torch.Generator|None=None)->callable: # pe
         return state + self.noise * sigma * draw.to(state.device)
     return kick
 
+# %% ../nbs/02b_methods.ipynb #b2e7c002
+@patch
+def forward_jump(self:PFGMPP, generator:torch.Generator|None=None)->callable: # jump(x, σ_from, σ_to, scale) -> x
+    "Restart's forward jump of PFGM++ as the original makes it: along a uniform N + D direction to augmented radius σ'√D."
+    def draw(shape, like):
+        return torch.randn(shape, generator=generator, device=draw_device(generator, like.device), dtype=like.dtype).to(like.device)
+    def jump(x, sigma_from, sigma_to, scale=1.0):
+        if math.isinf(self.D): return x + scale * math.sqrt(float(sigma_to)**2 - float(sigma_from)**2) * draw(x.shape, x)
+        if self.D != int(self.D): raise ValueError(f"Restart's PFGM++ jump draws D = {self.D} augmented coordinates: use a whole D")
+        n, N, D = len(x), x[0].numel(), int(self.D)
+        old_r, new_r = float(sigma_from) * math.sqrt(D), float(sigma_to) * math.sqrt(D)
+        z = draw((n, D), x)
+        z = z / z.norm(dim=1, keepdim=True) * old_r
+        direction = draw((n, N + D), x)
+        direction = direction / direction[:, N:].norm(dim=1, keepdim=True)
+        dot = (z * direction[:, N:]).sum(1)
+        move = -dot - torch.sqrt(dot**2 + (new_r**2 - old_r**2))              # the root the original always takes
+        return x + scale * move.view(n, *[1] * (x.ndim - 1)) * direction[:, :N].reshape(x.shape)
+    return jump
+
 # %% ../nbs/02b_methods.ipynb #52b813e8
 @patch
 def flows(self:PFGMPP, denoiser, # (x, σ) -> D(x, σ)
-          generator:torch.Generator|None=None)->dict: # draws of the noise probe; -> {form: Flow}
-    "The σ-ODE in its three forms: the drift on EDM's grid, the denoiser on it (DPM-Solver++), σ_max → σ_min then Euler to 0."
+          generator:torch.Generator|None=None)->dict: # draws of the noise probe and of Restart; -> {form: Flow}
+    "The σ-ODE's forms: the drift on EDM's grid, the denoiser on it (DPM-Solver++; with the jump, Restart), σ_max → σ_min."
     f, sigmas = sigma_drift(denoiser), edm_sigmas(self.steps, self.sigma_min, self.sigma_max, self.rho)
     on_grid = Flow(f, sigmas, options=dict(perturb=self.noise_kick(generator)) if self.noise > 0 else {})
     to_zero = lambda x: x - self.sigma_min * f(self.sigma_min, x)          # the last Euler step, σ_min → 0
-    return {'drift': on_grid, 'denoiser': Flow(denoiser, sigmas), 'interval': Flow(f, (self.sigma_max, self.sigma_min), finish=to_zero)}
+    normal = lambda x: torch.randn(x.shape, generator=generator, device=draw_device(generator, x.device), dtype=x.dtype).to(x.device)
+    stochastic = Flow(denoiser, sigmas, options=dict(jump=self.forward_jump(generator), noise=normal))
+    return {'drift': on_grid, 'denoiser': Flow(denoiser, sigmas), 'jump': stochastic,
+            'interval': Flow(f, (self.sigma_max, self.sigma_min), finish=to_zero)}
 
 # %% ../nbs/02b_methods.ipynb #c1d8caa6
 @patch
@@ -597,6 +657,7 @@ class ScoreSDE(Method):
     atol: float = 1e-5
     max_nfe: int = MAX_NFE
     max_seconds: float = math.inf # wall-clock budget of one adaptive solve (`solve_seconds`)
+    guidance: float = 1.0 # classifier-free guidance w (1: none)
     noise_removal: bool = True # one reverse-diffusion step without noise after RK45; PC returns its last mean
     continuous: bool = True # False: score_sde's discrete-time SMLD (VE) / DDPM (VP) training and labels
     scale_by_sigma: bool = False # model.scale_by_sigma (discrete VE: applied here, with the noise level's σ)
@@ -898,6 +959,7 @@ def from_config(cls:PFGM, config)->PFGM:
     if t.class_conditional:
         raise ValueError("class-conditional training is implemented for PFGM++ and the score SDEs, not PFGM (its field "
                          "target mixes the whole batch): set training.sde='pfgmpp'")
+    if s.guidance != 1.0: raise ValueError(f"sampling.guidance={s.guidance}: PFGM has no class labels to guide by; leave it at 1")
     return cls(M=t.M, small_batch_size=t.small_batch_size, sigma_end=m.sigma_end, tau=t.tau, gamma=t.gamma,
                restrict_M=t.restrict_M, reduce_mean=t.reduce_mean, input_scaling=m.input_scaling,
                sigma_data=t.sigma_data, z_max=s.z_max, z_min=s.z_min, upper_norm=s.upper_norm, z_exp=s.z_exp,
@@ -912,7 +974,8 @@ def from_config(cls:PFGMPP, config)->PFGMPP:
     steps = step_count(s.N, (DEFAULT_N,), s.num_steps, 'sampling.num_steps', pfgm_defaults().sampling.num_steps, 'PFGM++')
     return cls(D=float(t.D), sigma_data=t.sigma_data, P_mean=t.P_mean, P_std=t.P_std, sigma_min=s.sigma_min,
                sigma_max=s.sigma_max, rho=s.rho, steps=steps, solver=s.ode_solver, rtol=s.rtol, atol=s.atol,
-               max_nfe=s.max_nfe, max_seconds=_seconds(config))
+               max_nfe=s.max_nfe, max_seconds=_seconds(config), restarts=s.restart_info, restart_gamma=s.restart_gamma,
+               s_noise=s.S_noise, s_min=s.S_min, s_max=s.S_max, guidance=s.guidance)
 
 # %% ../nbs/02b_methods.ipynb #ca6ec20f
 @patch(cls_method=True)
@@ -927,7 +990,7 @@ def from_config(cls:ScoreSDE, config)->ScoreSDE:
                steps=steps, num_scales=m.num_scales, noise_removal=s.noise_removal, continuous=t.continuous,
                scale_by_sigma=m.scale_by_sigma, sampler=s.method, predictor=s.predictor, corrector=s.corrector,
                snr=s.snr, n_steps_each=s.n_steps_each, probability_flow=s.probability_flow, solver=s.ode_solver,
-               rtol=s.rtol, atol=s.atol, max_nfe=s.max_nfe, max_seconds=_seconds(config))
+               rtol=s.rtol, atol=s.atol, max_nfe=s.max_nfe, max_seconds=_seconds(config), guidance=s.guidance)
 
 # %% ../nbs/02b_methods.ipynb #81850a2d
 METHODS = {'poisson': PFGM, 'pfgmpp': PFGMPP, 'vesde': ScoreSDE, 'vpsde': ScoreSDE, 'subvpsde': ScoreSDE}   # training.sde -> class

@@ -86,7 +86,7 @@ class Conditioning(nn.Module):
     def __init__(self, nf:int, # base width; output is 4·nf
                  embedding_type:str='positional', # 'positional' (DDPM++) or 'fourier' (NCSN++)
                  fourier_scale:float=16.0, # scale of the Fourier frequencies
-                 num_classes:int=0, # > 0: class-conditional (labels added to the embedding, as EDM does)
+                 num_classes:int=0, # > 0: class-conditional (labels added to the embedding, as EDM does; label −1: none)
                  take_log:bool|None=None): # embed log(cond); None: for 'fourier' only (score_sde's convention)
         super().__init__()
         if embedding_type not in ('positional', 'fourier'):
@@ -102,7 +102,9 @@ class Conditioning(nn.Module):
         value = torch.log(cond) if self.take_log else cond
         emb = self.fourier(value) if self.fourier is not None else sinusoidal_embedding(value, self.nf)
         if self.label_proj is not None and labels is not None:
-            emb = emb + self.label_proj(F.one_hot(labels, self.num_classes).to(emb.dtype) * math.sqrt(self.num_classes))
+            given = (labels >= 0).to(emb.dtype).unsqueeze(1)                # label −1: a zero one-hot, EDM's dropped label
+            one_hot = F.one_hot(labels.clamp(min=0), self.num_classes).to(emb.dtype) * given
+            emb = emb + self.label_proj(one_hot * math.sqrt(self.num_classes))
         return self.dense1(F.silu(self.dense0(emb)))
 
 # %% ../nbs/02_models.ipynb #9277c5bc

@@ -5,10 +5,11 @@
 # %% auto #0
 __all__ = ['MAX_NFE', 'PATIENCE', 'FIXES', 'SOLVER_ALIASES', 'ADAPTIVE', 'SOLVERS', 'log_z_grid', 'edm_sigmas', 'time_grid',
            'euler', 'heun', 'adams_bashforth2', 'dpmpp_2m', 'SolverGaveUp', 'Budget', 'rk45', 'dopri5',
-           'canonical_solver', 'Solver', 'Flow', 'solve', 'solvers_for']
+           'restart_points', 'restart_grid', 'restart', 'canonical_solver', 'Solver', 'Flow', 'solve', 'solvers_for']
 
 # %% ../nbs/01b_solvers.ipynb #b8828500
 import dataclasses
+import json
 import math
 import time
 from dataclasses import dataclass
@@ -211,6 +212,58 @@ def dopri5(f, x:torch.Tensor|tuple, grid, *, rtol:float=1e-4, atol:float=1e-4, m
         raise budget.gave_up(f"after {budget.nfe} evaluations: its step size underflowed (the flow is too stiff there)") from None
     return (tuple(p[-1] for p in path) if isinstance(x, tuple) else path[-1]), budget.nfe
 
+# %% ../nbs/01b_solvers.ipynb #a1e7c002
+def restart_points(sigmas:torch.Tensor, # the main σ grid (n + 1,), ending in 0
+                   restarts:str|dict, # the original's --restart_info: {i: [N_restart, K, t_min, t_max]}, JSON text or a dict
+                  )->dict: # {grid index: (N_restart, K, t_min, t_max)}
+    "Where Restart goes back: each interval's t_min cast to the index of the nearest grid point, as the original does."
+    intervals = json.loads(restarts) if isinstance(restarts, str) else dict(restarts)
+    points = {}
+    for key, value in intervals.items():
+        if len(value) != 4 or int(value[0]) < 2 or int(value[1]) < 0 or not 0 < value[2] < value[3]:
+            raise ValueError(f"restart interval {key}: {value} should be [N_restart >= 2, K >= 0, t_min, t_max > t_min]")
+        points[int(torch.argmin((sigmas - value[2]).abs()))] = (int(value[0]), int(value[1]), float(value[2]), float(value[3]))
+    return points
+
+# %% ../nbs/01b_solvers.ipynb #a1e7c004
+def restart_grid(steps:int, t_min:float, t_max:float, rho:float=7.0)->torch.Tensor: # (steps,) float32, t_max → t_min
+    "The short EDM grid of one restart interval, in float32 as the original builds it."
+    i = torch.arange(steps, dtype=torch.float32)
+    return (t_max ** (1 / rho) + i / (steps - 1) * (t_min ** (1 / rho) - t_max ** (1 / rho))) ** rho
+
+# %% ../nbs/01b_solvers.ipynb #a1e7c005
+def _heun_step(denoiser, x, sigma, sigma_next, second_order:bool):
+    "One EDM Heun step σ → σ_next on dx/dσ = (x − D(x, σ))/σ; returns (x, evaluations)."
+    full = lambda s: torch.full((len(x),), float(s), device=x.device, dtype=x.dtype)
+    slope = (x - denoiser(x, full(sigma))) / sigma
+    x_next = x + (sigma_next - sigma) * slope
+    if not second_order: return x_next, 1
+    slope_next = (x_next - denoiser(x_next, full(sigma_next))) / sigma_next
+    return x + (sigma_next - sigma) * (slope + slope_next) / 2, 2
+
+def restart(denoiser, # (x, σ (B,)) -> D(x, σ)
+            x:torch.Tensor, # the state at sigmas[0]
+            sigmas:torch.Tensor, # (n + 1,) decreasing σ grid ending in 0
+            *, jump, noise, # the method's forward jump(x, σ_from, σ_to, scale); noise(x): a standard normal draw like x
+            restarts:str|dict='{"0": [3, 2, 0.14, 0.30]}', # {i: [N_restart, K, t_min, t_max]} (the original's --restart_info)
+            gamma:float=0.05, s_noise:float=1.003, s_min:float=0.01, s_max:float=1.0, # churn inside the restart loop
+            rho:float=7.0, callback=None, progress:bool=False, desc:str='restart'):
+    "Restart sampling: Heun down the grid; at each restart point K forward jumps to t_max, each followed by Heun back down."
+    points, nfe = restart_points(sigmas, restarts), 0
+    for i in tqdm(range(len(sigmas) - 1), desc=desc, disable=not progress, mininterval=1):
+        x, used = _heun_step(denoiser, x, sigmas[i], sigmas[i + 1], second_order=i < len(sigmas) - 2); nfe += used
+        if i + 1 in points:
+            steps, rounds, _, t_max = points[i + 1]
+            grid = restart_grid(steps, sigmas[i + 1], t_max, rho)
+            for _ in range(rounds):
+                x = jump(x, grid[-1], grid[0], s_noise)
+                for t, t_next in zip(grid[:-1], grid[1:]):
+                    t_hat = t + (gamma * t if s_min <= t <= s_max else 0)
+                    x = x + (t_hat ** 2 - t ** 2).sqrt() * s_noise * noise(x)
+                    x, used = _heun_step(denoiser, x, t_hat, t_next, second_order=True); nfe += used
+        if callback is not None: callback(dict(i=i, s=float(sigmas[i + 1]), x=x, nfe=nfe))
+    return x, nfe
+
 # %% ../nbs/01b_solvers.ipynb #ab849e04
 SOLVER_ALIASES = {'euler': 'forward_euler', 'heun': 'improved_euler'}   # EDM's names for the original's
 
@@ -223,7 +276,8 @@ def canonical_solver(name:str)->str:
 class Solver:
     "A registered integrator: its function, the form of ODE it steps, the keyword settings it takes."
     fn: callable # fn(f, x, grid, *, callback, progress, desc, **settings) -> (x, nfe)
-    form: str # 'drift' (a grid of steps), 'interval' (adaptive: the grid's ends) or 'denoiser' (f = D(x, σ) on a σ grid)
+    form: str # 'drift' (a grid of steps), 'interval' (adaptive: the grid's ends), 'denoiser' (f = D(x, σ) on a σ grid)
+              # or 'jump' (the denoiser on its grid, with the method's forward jump and noise among its options)
     takes: tuple = () # its settings beyond callback, progress and desc
 
 # %% ../nbs/01b_solvers.ipynb #b8576d11
@@ -233,6 +287,7 @@ SOLVERS = {'forward_euler': Solver(euler, 'drift', ('steps', 'perturb')),
            'improved_euler': Solver(heun, 'drift', ('steps', 'perturb')),
            'ab2': Solver(adams_bashforth2, 'drift', ('steps',)),
            'dpmpp_2m': Solver(dpmpp_2m, 'denoiser'),
+           'restart': Solver(restart, 'jump', ('jump', 'noise', 'restarts', 'gamma', 's_noise', 's_min', 's_max', 'rho')),
            'rk45': Solver(rk45, 'interval', ADAPTIVE),
            'dopri5': Solver(dopri5, 'interval', (*ADAPTIVE, 'budget'))}   # a new solver: its function, and one line here
 

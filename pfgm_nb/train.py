@@ -6,8 +6,8 @@
 __all__ = ['PREEMPTED_EXIT', 'CPU_BF16_FLAGS', 'EMA', 'make_optimizer', 'warmup_lr', 'optimizer_step', 'init_distributed',
            'distributed', 'gather_rows', 'any_rank', 'RankTimeout', 'is_collective_failure', 'TrainState', 'Logger',
            'CheckpointWriteError', 'Snapshots', 'EvalLoss', 'DistributedCheck', 'Preempted', 'Preemption', 'fast_bf16',
-           'resolve_precision', 'Autocast', 'step_network', 'check_batch_sizes', 'TrainingDiverged', 'train_step',
-           'default_hooks', 'start_run', 'train']
+           'resolve_precision', 'Autocast', 'step_network', 'check_batch_sizes', 'drop_labels', 'TrainingDiverged',
+           'train_step', 'default_hooks', 'start_run', 'train']
 
 # %% ../nbs/03_train.ipynb #17341c33
 import contextlib
@@ -370,6 +370,19 @@ def check_batch_sizes(training_config, world:int):
         raise ValueError(f"batch_size {tc.batch_size} and small_batch_size {tc.small_batch_size} must divide by the {world} ranks")
     if tc.small_batch_size > tc.batch_size:
         raise ValueError(f"small_batch_size {tc.small_batch_size} exceeds batch_size {tc.batch_size}")
+    if tc.get('p_uncond', 0.0) and not tc.class_conditional:
+        raise ValueError(f"training.p_uncond={tc.p_uncond} drops class labels, and this run has none: set "
+                         "training.class_conditional=True (or p_uncond=0)")
+    if not 0 <= tc.get('p_uncond', 0.0) < 1: raise ValueError(f"training.p_uncond={tc.p_uncond} is a probability in [0, 1)")
+
+# %% ../nbs/03_train.ipynb #d4e7c002
+def drop_labels(labels:torch.Tensor|None, # a batch's class labels (None: an unconditional run)
+                p_uncond:float, # the probability of dropping each one
+                generator:torch.Generator)->torch.Tensor|None: # labels with the dropped ones at −1
+    "Classifier-free guidance's training: each label replaced by −1 (no label) with probability p_uncond."
+    if labels is None or p_uncond == 0: return labels
+    dropped = torch.rand(len(labels), generator=generator) < p_uncond
+    return labels.masked_fill(dropped.to(labels.device), -1)
 
 # %% ../nbs/03_train.ipynb #8946b75c
 class TrainingDiverged(FloatingPointError):
@@ -380,6 +393,7 @@ def train_step(state:TrainState, batch:torch.Tensor, labels=None):
     cfg, index = state.config, state.step
     torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=step_generator(cfg.seed, index, state.rank, 3))))
     charges = gather_rows(batch)
+    labels = drop_labels(labels, cfg.training.get('p_uncond', 0.0), step_generator(cfg.seed, index, state.rank, 6))
     loss = state.method.loss(state.net, batch, charges, step_generator(cfg.seed, index, state.rank, 2), labels=labels)
     state.optimizer.zero_grad(set_to_none=True)
     loss.backward()

@@ -95,6 +95,8 @@ def main():
         last = n_iters // snapshot                           # eval's checkpoint k is step k·snapshot_freq
         config.eval.update(begin_ckpt=last, end_ckpt=last, enable_sampling=True, num_samples=args.num_samples,
                            batch_size=min(args.num_samples, 500), save_images=True)
+        config.sampling.max_seconds = -1.0   # the demo's own solve: held to max_nfe only, not to --mode eval's 60 s per solve on
+                                             # a CPU (on a slower 2-core machine PFGM's RK45 needs more than that)
         report, = run_eval(config, workdir, "eval", progress=False)
         shutil.copy(Workdir(workdir).eval_files('eval').grid(last), out / f'samples_{name}.png')
         same = same_count_scores(eval_samples(workdir, last), held_out, reference)

@@ -43,6 +43,19 @@ def assert_same_state(a, b):
         assert all(torch.equal(sa[i][k], sb[i][k]) for k in ('exp_avg', 'exp_avg_sq', 'step'))
 
 
+def labelled_network(preset='pfgmpp/digits_d128_mlp'):
+    "(method, untrained class-conditional network) of a preset, its label embedding drawn large so the labels matter."
+    from pfgm_nb.configs import get_config
+    from pfgm_nb.methods import get_method
+    config = get_config(preset); config.training.class_conditional = True
+    method = get_method(config, report=lambda line: None)
+    torch.manual_seed(0)
+    model = method.network(config)
+    with torch.no_grad():
+        for p in model.cond.label_proj.parameters(): p.normal_(0, 3)
+    return method, model
+
+
 def last_report(res):
     "The JSON report on the last stdout line of `pfgm-main --mode eval`."
     return json.loads(res.stdout.strip().splitlines()[-1])

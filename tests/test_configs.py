@@ -21,12 +21,13 @@ METHOD_PRESETS = {'PFGM': 'poisson/digits_mlp', 'PFGM++': 'pfgmpp/digits_d128_ml
                   'sub-VP': 'subvp/digits_mlp', 'VE': 've/digits_mlp'}
 CHOICES = {'sampling.method': 'pc', 'sampling.ode_solver': 'forward_euler', 'sampling.predictor': 'euler_maruyama',
            'sampling.corrector': 'ald'}
-SCORE_IGNORES = {'sampling.z_max', 'sampling.z_min', 'sampling.upper_norm', 'sampling.z_exp', 'sampling.sigma_min',
+RESTART = {'sampling.restart_info', 'sampling.restart_gamma', 'sampling.S_noise', 'sampling.S_min', 'sampling.S_max'}  # PFGM++'s
+SCORE_IGNORES = RESTART | {'sampling.z_max', 'sampling.z_min', 'sampling.upper_norm', 'sampling.z_exp', 'sampling.sigma_min',
                  'sampling.sigma_max', 'sampling.rho', 'sampling.num_steps'}
 IGNORED = {   # knobs a method does not read, each for a reason the methods chapter gives; `sampling.vs` is evaluation's
     'PFGM': {'sampling.sigma_min', 'sampling.sigma_max', 'sampling.rho', 'sampling.num_steps', 'sampling.eps',
              'sampling.noise_removal', 'sampling.predictor', 'sampling.corrector', 'sampling.snr', 'sampling.n_steps_each',
-             'sampling.probability_flow', 'sampling.vs'},
+             'sampling.probability_flow', 'sampling.vs'} | RESTART,
     'PFGM++': {'sampling.z_max', 'sampling.z_min', 'sampling.upper_norm', 'sampling.z_exp', 'sampling.eps',
                'sampling.noise_removal', 'sampling.predictor', 'sampling.corrector', 'sampling.snr', 'sampling.n_steps_each',
                'sampling.probability_flow', 'sampling.vs'},
@@ -39,6 +40,7 @@ def _moved(key, value):
     if isinstance(value, bool): return not value
     if isinstance(value, int): return value + 3
     if isinstance(value, float): return value * 1.5 + 0.1
+    if key == 'sampling.restart_info': return '{"0": [4, 1, 0.1, 0.5]}'
     raise TypeError(key)
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from conftest import ROOT, last_report, pfgm_main
+from conftest import ROOT, labelled_network, last_report, pfgm_main
 from pfgm_nb.workdir import Workdir
 
 MLP_PRESETS = ['poisson/digits_mlp', 'pfgmpp/digits_d128_mlp', 'vp/digits_mlp', 'subvp/digits_mlp', 've/digits_mlp']
@@ -189,15 +189,8 @@ def test_class_label_picks_the_class_of_a_conditional_run(conditional_run):
 
 
 def test_the_chosen_class_reaches_the_network():
-    from pfgm_nb.configs import get_config
-    from pfgm_nb.methods import get_method
     from pfgm_nb.evaluate import LabelMap
-    config = get_config('pfgmpp/digits_d128_mlp'); config.training.class_conditional = True
-    method = get_method(config, report=lambda line: None)
-    torch.manual_seed(0)
-    model = method.network(config)
-    with torch.no_grad():
-        for p in model.cond.label_proj.parameters(): p.normal_(0, 3)    # make the labels matter
+    method, model = labelled_network()
     draw = lambda net, labels: method.sample(net, 4, (1, 8, 8), generator=torch.Generator().manual_seed(0), labels=labels)[0]
     threes = draw(model, torch.full((4,), 3))
     assert torch.equal(draw(LabelMap(model, [3]), torch.zeros(4, dtype=torch.long)), threes)
