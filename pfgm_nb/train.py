@@ -393,7 +393,8 @@ def train_step(state:TrainState, batch:torch.Tensor, labels=None):
     cfg, index = state.config, state.step
     torch.manual_seed(int(torch.randint(0, 2**62, (1,), generator=step_generator(cfg.seed, index, state.rank, 3))))
     charges = gather_rows(batch)
-    labels = drop_labels(labels, cfg.training.get('p_uncond', 0.0), step_generator(cfg.seed, index, state.rank, 6))
+    if labels is not None and cfg.training.get('p_uncond', 0.0):          # no generator on an unconditional step
+        labels = drop_labels(labels, cfg.training.p_uncond, step_generator(cfg.seed, index, state.rank, 6))
     loss = state.method.loss(state.net, batch, charges, step_generator(cfg.seed, index, state.rank, 2), labels=labels)
     state.optimizer.zero_grad(set_to_none=True)
     loss.backward()
