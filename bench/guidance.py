@@ -8,7 +8,7 @@ labels (every class in turn); w = 1 is the conditional model as trained, w = 0 t
     python bench/guidance.py                              # CPU: 800 training steps per D, 1000 samples per weight
     python bench/guidance.py --steps 2000 --device cuda
 
-Measured (`python bench/guidance.py --steps 500 --n 500`, 2-core AMD EPYC without bf16 units, 13 min in all), as
+Measured (`python bench/guidance.py --steps 500 --n 500`, 2-core AMD EPYC without bf16 units, about 12 minutes by the clock), as
 fd_digits / accuracy on the asked label: D = 128: w 0 3.66 / 0.10, 0.5 3.44 / 0.53, 1 1.06 / 0.93, 2 3.02 / 0.996,
 4 9.76 / 1.000; D = inf: 3.80 / 0.08, 3.59 / 0.55, 1.08 / 0.92, 2.90 / 0.996, 9.38 / 1.000. No copies at any w.
 """
