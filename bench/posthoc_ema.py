@@ -83,12 +83,12 @@ def main():
     rows = ema_sweep(args.workdir, sigma_rels, score, config, step, args.device,
                      report=lambda line: print('post-hoc EMA', line, flush=True))
     best = min(rows, key=lambda r: r['fd_digits'])
-    gaps = stored_profile_gap(Path(args.workdir) / 'phema', step)
+    gaps = stored_profile_gap(Workdir(args.workdir).phema, step)
     print(f"\nbest post-hoc σ_rel {best['sigma_rel']}: fd_digits {best['fd_digits']:.4f} vs fixed EMA {fixed['fd_digits']:.4f} "
           f"({'at least as good' if best['fd_digits'] <= fixed['fd_digits'] else 'worse'})")
     print('stored profiles reconstructed, largest weight difference to the snapshot: ' +
           ', '.join(f"σ_rel {s}: {g:.1e}" for s, g in gaps.items()))
-    snaps = list_snapshots(Path(args.workdir) / 'phema')
+    snaps = list_snapshots(Workdir(args.workdir).phema)
     megabytes = sum(s['path'].stat().st_size for s in snaps) / 2**20
     print(f"{len(snaps)} snapshots, {megabytes:.0f} MB")
     if args.record:

@@ -17,9 +17,9 @@ import argparse, contextlib, json, tempfile, time
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from pfgm_nb.configs import data_shape, derive_data_fields, get_config
+from pfgm_nb.configs import data_shape, get_config
 from pfgm_nb.data import load_dataset
-from pfgm_nb.methods import get_method
+from pfgm_nb.methods import derive_data_fields, get_method
 from pfgm_nb.train import fast_bf16, resolve_precision, start_run, step_network, train, train_step
 from pfgm_nb.workdir import Workdir
 

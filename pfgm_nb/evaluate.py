@@ -27,7 +27,7 @@ from .configs import data_shape
 from .data import (TOYS_2D, digits_split, load_dataset, load_digits_images, resolve_device, save_image_grid,
                           to_uint8_nhwc, training_data, training_labels)
 from .field import draw_device
-from .methods import CPU_SECONDS, get_method, load_network, network_classes, solve_seconds
+from .methods import CPU_SECONDS, derive_data_fields, get_method, load_network, network_classes, solve_seconds
 from .posthoc_ema import posthoc_network
 from .prior import pfgm_prior_logp
 from .sample import sample_batches
@@ -521,7 +521,7 @@ def eval_config(config, # the config given for evaluation, or None
                 workdir, # the training run's folder
                )->tuple: # (the config to evaluate with, ['field: given vs run', ...] that differed)
     "The run's saved config.json with the given eval, sampling and device flags (and steps); the fields that disagree."
-    from pfgm_nb.configs import config_from_json, derive_data_fields
+    from pfgm_nb.configs import config_from_json
     wd = Workdir(workdir)
     if not wd.config_file.exists():
         if config is None: raise FileNotFoundError(f"no training run in {wd.root} (no config.json there): check --workdir, or give --config")

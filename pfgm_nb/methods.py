@@ -7,8 +7,8 @@ __all__ = ['SCHEDULES', 'PREDICTORS', 'CORRECTORS', 'CPU_SECONDS', 'DEFAULT_N', 
            'network_classes', 'check_labels', 'Method', 'ClassifierFree', 'guided', 'pfgm_loss', 'PFGMField',
            'pfgm_dx_dz', 'pfgm_log_z_flow', 'PFGM', 'EDMDenoiser', 'sigma_drift', 'PFGMPP', 'discrete_levels',
            'Schedule', 'VESchedule', 'VPSchedule', 'SubVPSchedule', 'ScoreModel', 'ScoreSDE', 'VESDE', 'VPSDE',
-           'subVPSDE', 'pc_predictor', 'pc_corrector', 'pc_sample', 'ready_config', 'solve_seconds', 'step_count',
-           'get_method', 'load_network']
+           'subVPSDE', 'pc_predictor', 'pc_corrector', 'pc_sample', 'solve_seconds', 'step_count', 'method_class',
+           'derive_data_fields', 'ready_config', 'get_method', 'load_network']
 
 # %% ../nbs/02b_methods.ipynb #c50ac0ca
 import contextlib
@@ -21,7 +21,7 @@ import torch
 from fastcore.basics import patch
 from torch import nn
 
-from .configs import derive_data_fields, pfgm_defaults
+from .configs import fill_data_fields, pfgm_defaults
 from .field import device_generator, draw_device, pfgm_perturb, pfgm_target, student_t_noise
 from .prior import pfgm_prior, pfgm_prior_logp, pfgmpp_prior, pfgmpp_prior_logp
 from .solvers import MAX_NFE, SOLVERS, Flow, canonical_solver, edm_sigmas, log_z_grid, solve, solvers_for, time_grid
@@ -63,6 +63,7 @@ class Method:
     forms: tuple = () # the forms of its sampling ODE: 'drift', 'interval', 'denoiser' (chapter 01b)
     supports: frozenset = frozenset({'likelihood', 'interpolate', 'rescale'}) # evaluation features
     guidance: float = 1.0 # classifier-free guidance weight w (1: none); a method with class labels makes it a field
+    data_fields: tuple = () # the config fields it derives from the training data when left at 0 (chapter 01c's DATA_FIELDS)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -75,6 +76,11 @@ class Method:
                              f"choose one of {list(self.solvers)}")
 
     def __post_init__(self): self.check_solver()
+
+    @classmethod
+    def derived_fields(cls, config)->tuple:
+        "The fields of `config` this method derives from its data (`data_fields`; a score SDE asks its schedule)."
+        return cls.data_fields
 
     def with_sampler(self, **changes)->'Method':
         "A copy with other sampler settings (solver, steps, rtol, atol, max_nfe, ...)."
@@ -240,6 +246,7 @@ class PFGM(Method):
     max_nfe: int = MAX_NFE
     max_seconds: float = math.inf # wall-clock budget of one adaptive solve (`solve_seconds`)
     forms = ('drift', 'interval')
+    data_fields = ('training.M', 'sampling.z_max', 'sampling.upper_norm', 'training.sigma_data')   # Appendix B; σ_d for c_in
 
     def network(self, config, device='cpu')->nn.Module:
         "The config's network with the PFGM head: (x, z) -> (v_x, v_z)."
@@ -352,6 +359,7 @@ class PFGMPP(Method):
     s_min: float = 0.01
     s_max: float = 1.0
     forms = ('drift', 'interval', 'denoiser', 'jump')
+    data_fields = ('training.sigma_data',)   # EDM's preconditioning
 
     def __post_init__(self):
         super().__post_init__()
@@ -490,6 +498,7 @@ class Schedule:
     sigma_max: float = 50.0
     discrete = False # has score_sde's discrete-time levels (SMLD / DDPM): discrete training, ancestral and Langevin steps
     prior_scale = 1.0 # the prior is N(0, prior_scale² I)
+    data_fields = () # config fields derived from the data when left at 0
 
     def marginal(self, t:torch.Tensor)->tuple: raise NotImplementedError   # (μ(t), s(t)) of the perturbation kernel
     def diffusion_sq(self, t): raise NotImplementedError                   # g(t)², t a float or a tensor
@@ -507,6 +516,7 @@ class Schedule:
 class VESchedule(Schedule):
     "Variance exploding: σ(t) = σ_min (σ_max/σ_min)^t and no drift; the network sees σ(t) and outputs the score; SMLD's levels."
     discrete = True
+    data_fields = ('model.sigma_max',)   # Song & Ermon: the largest distance between two training points
     @property
     def prior_scale(self)->float: return self.sigma_max
 
@@ -668,6 +678,11 @@ class ScoreSDE(Method):
     n_steps_each: int = 1 # PC: corrector steps per predictor step
     probability_flow: bool = False # PC: the predictor follows the probability-flow ODE (no noise)
     forms = ('drift', 'interval', 'denoiser')
+
+    @classmethod
+    def derived_fields(cls, config)->tuple:
+        "What the schedule `training.sde` names derives from the data (VE: σ_max)."
+        return SCHEDULES[config.training.sde].data_fields
 
     def __post_init__(self):
         if self.kind not in SCHEDULES: raise ValueError(f"unknown score SDE {self.kind!r}: use {' or '.join(map(repr, SCHEDULES))}")
@@ -897,19 +912,6 @@ def integrate(self:ScoreSDE, model, x, *, labels=None, generator=None, callback=
     if self.sampler == 'pc': return pc_sample(self, score_fn, x, generator, callback, progress)
     return self.solve_score(score_fn, x, callback, progress)
 
-# %% ../nbs/02b_methods.ipynb #4dc1ae88
-def ready_config(config, # a config whose data-dependent fields may still be 0 ("derive me")
-                 report=None, # report(line) of the values derived; None: one line on stderr
-                ): # the config with M, z_max, upper_norm, σ_d (VE: σ_max) filled, a copy if any was 0
-    "A config ready to run: the fields left at 0 derived from its data (`derive_data_fields`), said in one line."
-    import sys
-    filled, derived = derive_data_fields(config)
-    if derived:
-        line = 'derived from the training data: ' + ', '.join(f"{k}={v:.6g}" for k, v in derived.items())
-        if report is None: print(f"pfgm: {line} (derive_data_fields(config) fills the config itself)", file=sys.stderr)
-        else: report(line)
-    return filled
-
 # %% ../nbs/02b_methods.ipynb #b765ebb3
 CPU_SECONDS = 60.0   # `pfgm-main --mode eval`'s wall-clock budget of one adaptive solve on a CPU (sampling.max_seconds = 0)
 
@@ -992,17 +994,42 @@ def from_config(cls:ScoreSDE, config)->ScoreSDE:
                snr=s.snr, n_steps_each=s.n_steps_each, probability_flow=s.probability_flow, solver=s.ode_solver,
                rtol=s.rtol, atol=s.atol, max_nfe=s.max_nfe, max_seconds=_seconds(config), guidance=s.guidance)
 
-# %% ../nbs/02b_methods.ipynb #81850a2d
+# %% ../nbs/02b_methods.ipynb #5a55f60b
 METHODS = {'poisson': PFGM, 'pfgmpp': PFGMPP, 'vesde': ScoreSDE, 'vpsde': ScoreSDE, 'subvpsde': ScoreSDE}   # training.sde -> class
 
+def method_class(config)->type:
+    "The class of the method `config.training.sde` names; one line listing the names otherwise."
+    if config.training.sde not in METHODS:
+        raise ValueError(f"unknown training.sde {config.training.sde!r}: use {', '.join(map(repr, METHODS))}")
+    return METHODS[config.training.sde]
+
+# %% ../nbs/02b_methods.ipynb #5c0e56ed
+def derive_data_fields(config, # a config whose data-dependent fields may be 0 ("derive me")
+                       stats:dict|None=None, # `data_statistics` of its data, if already measured
+                      )->tuple: # (a filled copy, {field: value derived})
+    "Fill the fields the config's method derives from its data (its `derived_fields`) that were left at 0."
+    return fill_data_fields(config, method_class(config).derived_fields(config), stats)
+
+# %% ../nbs/02b_methods.ipynb #4dc1ae88
+def ready_config(config, # a config whose data-dependent fields may still be 0 ("derive me")
+                 report=None, # report(line) of the values derived; None: one line on stderr
+                ): # the config with M, z_max, upper_norm, σ_d (VE: σ_max) filled, a copy if any was 0
+    "A config ready to run: the fields left at 0 derived from its data (`derive_data_fields`), said in one line."
+    import sys
+    filled, derived = derive_data_fields(config)
+    if derived:
+        line = 'derived from the training data: ' + ', '.join(f"{k}={v:.6g}" for k, v in derived.items())
+        if report is None: print(f"pfgm: {line} (derive_data_fields(config) fills the config itself)", file=sys.stderr)
+        else: report(line)
+    return filled
+
+# %% ../nbs/02b_methods.ipynb #81850a2d
 def get_method(config, # a config; fields left at 0 for the data are derived first (one line on stderr)
                report=None, # report(line) of derived values; None: stderr
               )->Method:
     "The method a config trains and samples with (`config.training.sde`), its settings filled from the config."
     config = ready_config(config, report)
-    if config.training.sde not in METHODS:
-        raise ValueError(f"unknown training.sde {config.training.sde!r}: use {', '.join(map(repr, METHODS))}")
-    return METHODS[config.training.sde].from_config(config)
+    return method_class(config).from_config(config)
 
 # %% ../nbs/02b_methods.ipynb #a4316913
 def load_network(path, # a checkpoint of this kit or the original code

@@ -27,9 +27,8 @@ from tqdm import tqdm
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
-from .configs import derive_data_fields
 from .data import BatchStream, resolve_device, step_generator, training_data, training_labels
-from .methods import eval_mode, get_method
+from .methods import derive_data_fields, eval_mode, get_method
 from .workdir import Hook, Workdir, due, resume, save_checkpoint
 from .workdir import CheckpointMismatch, WorkdirBusy, atomic_save, restore_checkpoint   # importable from here as before
 

@@ -40,3 +40,42 @@ def test_functions_stay_short():
             for node in ast.walk(ast.parse(p.read_text())) if isinstance(node, ast.FunctionDef)
             and node.end_lineno - node.lineno + 1 > 50 and node.name != 'pfgm_defaults']      # a configuration table
     assert not long, long
+
+
+def config_calls(preset:str, steps:int=2)->list:
+    "Followed through the calls of a short `train()`: each (caller module, function, callee module, function) that hands on the config or a section of it."
+    import sys, tempfile
+    import ml_collections
+    from pfgm_nb.configs import get_config
+    from pfgm_nb.train import train
+    def module_of(frame):
+        path = pathlib.Path(frame.f_code.co_filename)
+        return path.stem if path.parent == PACKAGE and not path.stem.startswith('_') else None
+    calls = []
+    def profile(frame, event, arg):
+        callee = module_of(frame) if event == 'call' else None
+        if callee is None: return
+        code = frame.f_code
+        args = [frame.f_locals.get(n) for n in code.co_varnames[:code.co_argcount + code.co_kwonlyargcount]]
+        if not any(isinstance(a, ml_collections.ConfigDict) for a in args): return
+        up = frame.f_back
+        while up is not None and module_of(up) is None: up = up.f_back      # through fastcore's patch, functools, ...
+        if up is None or module_of(up) == callee: return
+        key = (module_of(up), up.f_code.co_name, callee, code.co_name)
+        if key not in calls: calls.append(key)
+    config = get_config(preset)
+    config.update_from_flattened_dict({'training.n_iters': steps, 'training.snapshot_freq': steps, 'device': 'cpu',
+                                       'training.snapshot_freq_for_preemption': steps, 'training.eval_freq': 10**9})
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.setprofile(profile)
+        try: train(config, tmp, progress=False)
+        finally: sys.setprofile(None)
+    return calls
+
+
+def test_the_config_of_train_climbs_back_up_the_import_order_at_most_3_times():
+    for preset in ('poisson/toy2d', 've/toy2d', 'pfgmpp/digits_d128_cond'):
+        calls = config_calls(preset)
+        climbs = [c for c in calls if ORDER.index(c[2]) > ORDER.index(c[0])]   # an earlier chapter calling a later one
+        assert ('train', 'train', 'methods', 'derive_data_fields') in calls and len(calls) >= 8, calls   # the tracer sees the path
+        assert len(climbs) <= 3, f"{preset}: {climbs}"

@@ -56,7 +56,8 @@ def _reads(config, key):
 
 @pytest.mark.parametrize('method', list(METHOD_PRESETS))
 def test_each_method_reads_exactly_its_sampling_knobs(method):
-    from pfgm_nb.configs import derive_data_fields, get_config
+    from pfgm_nb.configs import get_config
+    from pfgm_nb.methods import derive_data_fields
     config = derive_data_fields(get_config(METHOD_PRESETS[method]))[0]
     unread = {f'sampling.{k}' for k in config.sampling if not _reads(config, f'sampling.{k}')}
     assert unread == IGNORED[method], f"{method} ignores {sorted(unread - IGNORED[method])}; reads {sorted(IGNORED[method] - unread)}"

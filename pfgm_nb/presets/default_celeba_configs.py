@@ -1,5 +1,5 @@
 """The original's configs/default_celeba_configs.py, for config files of the seed that import it (`from configs.default_celeba_configs import get_default_configs`)."""
-from pfgm_nb.presets._original import get_default_configs as _defaults
+from pfgm_nb.configs import get_default_configs as _defaults
 
 
 def get_default_configs():

@@ -1,5 +1,5 @@
 """PFGM on LSUN bedroom 256×256 with DDPM++ (the paper's FID 13.66): the original's poisson/bedroom_ddpmpp.py."""
-from pfgm_nb.presets._original import get_default_configs, pfgm
+from pfgm_nb.configs import get_default_configs, pfgm
 
 
 def get_config():

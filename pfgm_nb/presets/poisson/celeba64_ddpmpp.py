@@ -1,5 +1,5 @@
 """PFGM on CelebA 64×64 with DDPM++ (the paper's FID 3.68): the original's poisson/celeba64_ddpmpp.py."""
-from pfgm_nb.presets._original import get_default_configs, pfgm
+from pfgm_nb.configs import get_default_configs, pfgm
 
 
 def get_config():

@@ -1,5 +1,5 @@
 """sub-VP SDE, deep DDPM++, continuous time, 950k steps."""
-from pfgm_nb.presets._original import ddpmpp, get_default_configs, score_sde
+from pfgm_nb.configs import ddpmpp, get_default_configs, score_sde
 
 
 def get_config():

@@ -1,5 +1,5 @@
 """VE SDE, NCSN++ on CelebA 64×64, discrete time (SMLD), reverse diffusion with Langevin correction."""
-from pfgm_nb.presets._original import get_default_configs, ncsnpp, score_sde
+from pfgm_nb.configs import get_default_configs, ncsnpp, score_sde
 
 
 def get_config():

@@ -1,5 +1,5 @@
 """VE SDE, NCSN++ with output/input-skip pyramids on CelebA-HQ 256×256 (an image folder)."""
-from pfgm_nb.presets._original import get_default_configs, high_resolution_ve
+from pfgm_nb.configs import get_default_configs, high_resolution_ve
 
 
 def get_config():

@@ -1,5 +1,5 @@
 """VE SDE, discrete SMLD, with score_sde's DDPM network (model.name='ddpm', 35,218,947 parameters); PC sampling."""
-from pfgm_nb.presets._original import get_default_configs, score_sde
+from pfgm_nb.configs import get_default_configs, score_sde
 
 
 def get_config():

@@ -1,5 +1,5 @@
 """VE SDE, NCSN++ (FIR, residual input pyramid, Fourier features of σ), continuous time, on [0, 1] data."""
-from pfgm_nb.presets._original import get_default_configs, ncsnpp, score_sde
+from pfgm_nb.configs import get_default_configs, ncsnpp, score_sde
 
 
 def get_config():

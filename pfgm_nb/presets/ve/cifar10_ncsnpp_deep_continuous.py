@@ -1,5 +1,5 @@
 """VE SDE, deep NCSN++, continuous time, 950k steps."""
-from pfgm_nb.presets._original import get_default_configs, ncsnpp, score_sde
+from pfgm_nb.configs import get_default_configs, ncsnpp, score_sde
 
 
 def get_config():

@@ -1,5 +1,5 @@
 """VE SDE, NCSN++ on FFHQ 1024×1024: nf 16, eight levels, mean-reduced loss (the original's standalone file)."""
-from pfgm_nb.presets._original import get_default_configs, high_resolution_ve
+from pfgm_nb.configs import get_default_configs, high_resolution_ve
 
 
 def get_config():

@@ -1,5 +1,5 @@
 """VP SDE, DDPM++, discrete time (DDPM), ancestral sampling: the original's vp/cifar10_ddpmpp.py."""
-from pfgm_nb.presets._original import ddpmpp, get_default_configs, score_sde
+from pfgm_nb.configs import ddpmpp, get_default_configs, score_sde
 
 
 def get_config():

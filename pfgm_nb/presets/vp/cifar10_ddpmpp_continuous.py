@@ -1,5 +1,5 @@
 """VP SDE, DDPM++, continuous time, the probability-flow ODE: the original's vp/cifar10_ddpmpp_continuous.py."""
-from pfgm_nb.presets._original import ddpmpp, get_default_configs, score_sde
+from pfgm_nb.configs import ddpmpp, get_default_configs, score_sde
 
 
 def get_config():
