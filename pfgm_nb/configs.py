@@ -68,6 +68,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     sampling.rho = 7.0
     sampling.num_steps = 18                  # 2·18 − 1 = 35 evaluations
     sampling.guidance = 1.0                  # classifier-free guidance w: D_u + w·(D_c − D_u); 1 = the conditional model as trained (ours)
+    sampling.guide_ckpt = ''                 # autoguidance: a weaker checkpoint (or run folder) whose D_g is guided away from, D_g + w·(D − D_g) (ours)
     sampling.restart_info = '{"0": [3, 2, 0.14, 0.30]}'   # PFGM++ solver 'restart': {i: [N_restart, K, t_min, t_max]} (Restart's CIFAR-10 PFGM++ setting)
     sampling.restart_gamma = 0.05            # Restart: churn inside its loop, between S_min and S_max
     sampling.S_noise = 1.003                 # Restart's noise scale

@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'PREDICTORS', 'CORRECTORS', 'CPU_SECONDS', 'DEFAULT_N', 'FILE_N', 'METHODS', 'eval_mode',
-           'network_classes', 'check_labels', 'Method', 'ClassifierFree', 'guided', 'pfgm_loss', 'PFGMField',
-           'pfgm_dx_dz', 'pfgm_log_z_flow', 'PFGM', 'EDMDenoiser', 'sigma_drift', 'PFGMPP', 'discrete_levels',
-           'Schedule', 'VESchedule', 'VPSchedule', 'SubVPSchedule', 'ScoreModel', 'ScoreSDE', 'VESDE', 'VPSDE',
-           'subVPSDE', 'pc_predictor', 'pc_corrector', 'pc_sample', 'solve_seconds', 'step_count', 'method_class',
-           'derive_data_fields', 'ready_config', 'get_method', 'load_network']
+           'network_classes', 'check_labels', 'Method', 'ClassifierFree', 'Autoguided', 'guided', 'pfgm_loss',
+           'PFGMField', 'pfgm_dx_dz', 'pfgm_log_z_flow', 'PFGM', 'EDMDenoiser', 'sigma_drift', 'PFGMPP',
+           'discrete_levels', 'Schedule', 'VESchedule', 'VPSchedule', 'SubVPSchedule', 'ScoreModel', 'ScoreSDE',
+           'VESDE', 'VPSDE', 'subVPSDE', 'pc_predictor', 'pc_corrector', 'pc_sample', 'solve_seconds', 'step_count',
+           'method_class', 'derive_data_fields', 'ready_config', 'get_method', 'load_network']
 
 # %% ../nbs/02b_methods.ipynb #c50ac0ca
 import contextlib
@@ -125,10 +125,27 @@ class ClassifierFree(nn.Module):
         conditional, unconditional = both.chunk(2)
         return unconditional + self.guidance * (conditional - unconditional)
 
+# %% ../nbs/02b_methods.ipynb #423022b7
+class Autoguided(nn.Module):
+    "A network guided by a weaker one of the same task (autoguidance): F_g + w·(F − F_g)."
+    def __init__(self, net:nn.Module, # F(x, cond, labels): the network sampled
+                 guide:nn.Module, # F_g: a weaker network (an earlier checkpoint, a smaller preset), same inputs
+                 guidance:float): # w: 1 is the network itself, 0 the guide
+        super().__init__()
+        self.net, self.guide, self.guidance = net, guide, guidance
+        self.cond = getattr(net, 'cond', None)       # the network's class count, for `network_classes`
+    def forward(self, x:torch.Tensor, cond:torch.Tensor, labels:torch.Tensor|None=None)->torch.Tensor:
+        "Both networks on the same input, then the guided combination."
+        strong, weak = self.net(x, cond, labels), self.guide(x, cond, labels)
+        return weak + self.guidance * (strong - weak)
+
 # %% ../nbs/02b_methods.ipynb #c3e7c004
-def guided(model:nn.Module, guidance:float, labels:torch.Tensor|None)->nn.Module:
-    "The network the sampler runs: `model` itself at w = 1, else `ClassifierFree` (which needs labels)."
+def guided(model:nn.Module, guidance:float, labels:torch.Tensor|None, # the network, w and its labels (if any)
+           guide:nn.Module|None=None, # a weaker network for autoguidance (sampling.guide_ckpt); None: classifier-free
+          )->nn.Module:
+    "The network the sampler runs: `model` itself at w = 1, else `Autoguided` by `guide`, else `ClassifierFree` (which needs labels)."
     if guidance == 1.0: return model
+    if guide is not None: return Autoguided(model, guide, guidance)
     if labels is None:
         raise ValueError(f"sampling.guidance={guidance} guides a class-conditional network by its labels: give labels "
                          "(--config.eval.class_label=3) to a network trained with --config.training.p_uncond > 0, "
@@ -143,14 +160,18 @@ def sample(self:Method, model:nn.Module, # the trained network
            labels:torch.Tensor|None=None, # class labels for a class-conditional network
            callback=None, progress:bool=False, # per-step callback(dict(i, s, x, nfe)); a progress bar
            x_init:torch.Tensor|None=None, # start here instead of prior draws (interpolation, rescaling, decoding)
+           guide:nn.Module|None=None, # a weaker network that guides this one at w = `guidance` (autoguidance)
           ): # (samples (n, *shape) in model space, nfe)
     "Draw samples: the method's prior, then its ODE with its solver, in eval mode without gradients."
     device = torch.device(device) if device is not None else next(model.parameters()).device
     x = self.prior(n, shape, generator, device) if x_init is None else x_init.to(device)
     check_labels(model, labels)
+    if guide is not None and network_classes(guide) != network_classes(model):
+        raise ValueError(f"the guide knows {network_classes(guide)} classes and the network {network_classes(model)}: "
+                         "autoguidance needs a guide trained on the same labels (an earlier checkpoint of the same run)")
     labels = None if labels is None else labels.to(device)
-    with eval_mode(model):
-        return self.integrate(guided(model, self.guidance, labels), x, labels=labels, generator=generator,
+    with eval_mode(model), (eval_mode(guide) if guide is not None else contextlib.nullcontext()):
+        return self.integrate(guided(model, self.guidance, labels, guide), x, labels=labels, generator=generator,
                               callback=callback, progress=progress)
 
 # %% ../nbs/02b_methods.ipynb #de732016
@@ -962,6 +983,9 @@ def from_config(cls:PFGM, config)->PFGM:
         raise ValueError("class-conditional training is implemented for PFGM++ and the score SDEs, not PFGM (its field "
                          "target mixes the whole batch): set training.sde='pfgmpp'")
     if s.guidance != 1.0: raise ValueError(f"sampling.guidance={s.guidance}: PFGM has no class labels to guide by; leave it at 1")
+    if s.get('guide_ckpt', ''):
+        raise ValueError("sampling.guide_ckpt: PFGM's ODE divides by its field's z part, so a mix of two fields is no PFGM "
+                         "field; autoguidance is for PFGM++ (any D) and the score SDEs: leave it empty")
     return cls(M=t.M, small_batch_size=t.small_batch_size, sigma_end=m.sigma_end, tau=t.tau, gamma=t.gamma,
                restrict_M=t.restrict_M, reduce_mean=t.reduce_mean, input_scaling=m.input_scaling,
                sigma_data=t.sigma_data, z_max=s.z_max, z_min=s.z_min, upper_norm=s.upper_norm, z_exp=s.z_exp,

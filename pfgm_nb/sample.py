@@ -26,6 +26,7 @@ def sample_batches(method, model, # a method (chapter 02b) and its network
                    centered:bool=True, # the data's scaling (config.data.centered)
                    num_classes:int=0, # > 0: labels 0, 1, ..., num_classes−1 in turn
                    progress:bool=False, callback=None, # a progress bar; the solver's per-step callback
+                   guide=None, # autoguidance's weaker network (`Method.sample`), or None
                   )->dict: # samples (finite ones, CPU float32, in [-1, 1] space), nfe per batch, nonfinite count
     "Draw n samples in batches; keep the non-finite ones out and count them."
     kept, nfes, nonfinite = [], [], 0
@@ -33,7 +34,7 @@ def sample_batches(method, model, # a method (chapter 02b) and its network
         size = min(batch_size, n - first)
         labels = (torch.arange(first, first + size) % num_classes) if num_classes else None
         x, nfe = method.sample(model, size, shape, generator=generator, device=device, labels=labels, progress=progress,
-                               callback=callback)
+                               callback=callback, guide=guide)
         x = to_centered(x.float().cpu(), centered)
         finite = torch.isfinite(x.flatten(1)).all(1)
         kept.append(x[finite]); nfes.append(nfe); nonfinite += int((~finite).sum())

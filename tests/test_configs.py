@@ -24,14 +24,15 @@ CHOICES = {'sampling.method': 'pc', 'sampling.ode_solver': 'forward_euler', 'sam
 RESTART = {'sampling.restart_info', 'sampling.restart_gamma', 'sampling.S_noise', 'sampling.S_min', 'sampling.S_max'}  # PFGM++'s
 SCORE_IGNORES = RESTART | {'sampling.z_max', 'sampling.z_min', 'sampling.upper_norm', 'sampling.z_exp', 'sampling.sigma_min',
                  'sampling.sigma_max', 'sampling.rho', 'sampling.num_steps'}
+GUIDE = {'sampling.guide_ckpt'}   # evaluation loads the guide (PFGM refuses one)
 IGNORED = {   # knobs a method does not read, each for a reason the methods chapter gives; `sampling.vs` is evaluation's
     'PFGM': {'sampling.sigma_min', 'sampling.sigma_max', 'sampling.rho', 'sampling.num_steps', 'sampling.eps',
              'sampling.noise_removal', 'sampling.predictor', 'sampling.corrector', 'sampling.snr', 'sampling.n_steps_each',
              'sampling.probability_flow', 'sampling.vs'} | RESTART,
     'PFGM++': {'sampling.z_max', 'sampling.z_min', 'sampling.upper_norm', 'sampling.z_exp', 'sampling.eps',
                'sampling.noise_removal', 'sampling.predictor', 'sampling.corrector', 'sampling.snr', 'sampling.n_steps_each',
-               'sampling.probability_flow', 'sampling.vs'},
-    'VP': SCORE_IGNORES | {'sampling.vs'}, 'sub-VP': SCORE_IGNORES | {'sampling.vs'}, 'VE': SCORE_IGNORES | {'sampling.vs'},
+               'sampling.probability_flow', 'sampling.vs'} | GUIDE,
+    'VP': SCORE_IGNORES | GUIDE | {'sampling.vs'}, 'sub-VP': SCORE_IGNORES | GUIDE | {'sampling.vs'}, 'VE': SCORE_IGNORES | GUIDE | {'sampling.vs'},
 }
 
 
@@ -41,6 +42,7 @@ def _moved(key, value):
     if isinstance(value, int): return value + 3
     if isinstance(value, float): return value * 1.5 + 0.1
     if key == 'sampling.restart_info': return '{"0": [4, 1, 0.1, 0.5]}'
+    if key == 'sampling.guide_ckpt': return 'runs/weaker'
     raise TypeError(key)
 
 
