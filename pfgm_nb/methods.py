@@ -161,8 +161,9 @@ def sample(self:Method, model:nn.Module, # the trained network
            callback=None, progress:bool=False, # per-step callback(dict(i, s, x, nfe)); a progress bar
            x_init:torch.Tensor|None=None, # start here instead of prior draws (interpolation, rescaling, decoding)
            guide:nn.Module|None=None, # a weaker network that guides this one at w = `guidance` (autoguidance)
+           condition=None, # an observation to restore from (chapter 02d: `Replacement`, `Posterior`, `Hijack`, ...)
           ): # (samples (n, *shape) in model space, nfe)
-    "Draw samples: the method's prior, then its ODE with its solver, in eval mode without gradients."
+    "Draw samples: the method's prior, then its ODE with its solver (under `condition`, if given), in eval mode without gradients."
     device = torch.device(device) if device is not None else next(model.parameters()).device
     x = self.prior(n, shape, generator, device) if x_init is None else x_init.to(device)
     check_labels(model, labels)
@@ -171,8 +172,10 @@ def sample(self:Method, model:nn.Module, # the trained network
                          "autoguidance needs a guide trained on the same labels (an earlier checkpoint of the same run)")
     labels = None if labels is None else labels.to(device)
     with eval_mode(model), (eval_mode(guide) if guide is not None else contextlib.nullcontext()):
-        return self.integrate(guided(model, self.guidance, labels, guide), x, labels=labels, generator=generator,
-                              callback=callback, progress=progress)
+        net = guided(model, self.guidance, labels, guide)
+        if condition is not None:
+            return condition.sample(self, net, x, labels=labels, generator=generator, callback=callback, progress=progress)
+        return self.integrate(net, x, labels=labels, generator=generator, callback=callback, progress=progress)
 
 # %% ../nbs/02b_methods.ipynb #de732016
 def pfgm_loss(field, # (x, z) -> (v_x, v_z): the network (or its `PFGMField` wrapper)

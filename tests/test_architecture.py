@@ -5,7 +5,7 @@ import ast, pathlib, re
 from conftest import ROOT
 
 PACKAGE = ROOT / 'pfgm_nb'
-ORDER = ['field', 'data', 'prior', 'solvers', 'configs', 'models', 'methods', 'workdir', 'train', 'posthoc_ema', 'sample', 'evaluate', 'interop', 'main', 'replication']
+ORDER = ['field', 'data', 'prior', 'solvers', 'configs', 'models', 'methods', 'workdir', 'conditioning', 'train', 'posthoc_ema', 'sample', 'evaluate', 'interop', 'main', 'replication']
 
 
 def imports(path):
