@@ -106,6 +106,11 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     evaluate.bpd_atol = 1e-5
     evaluate.class_label = ''                # class-conditional runs: the class(es) to sample, '3' or '1,5,7'; '' = all in turn (ours)
     evaluate.ema_length = 0.0                # σ_rel of a post-hoc EMA rebuilt from the run's phema/ snapshots; 0 = the checkpoint's EMA (ours)
+    evaluate.task = ''                       # restore held-out data from an observation: super_resolution, inpainting, denoising; '' = none (ours)
+    evaluate.task_factor = 2                 # super_resolution: the average-pooling factor (ours)
+    evaluate.task_mask = 'half'              # inpainting: 'box', 'half' or 'random' (ours)
+    evaluate.task_sigma = 0.2                # denoising: the observation's noise σ_y (ours)
+    evaluate.task_route = ''                 # replacement, posterior, projection or hijack; '' = replacement (denoising: hijack) (ours)
 
     config.data = data = ml_collections.ConfigDict()
     data.dataset = 'CIFAR10'

@@ -65,6 +65,8 @@ class EvalFolder:
     def latent_grid(self, kind:str, # 'interpolate' or 'rescale'
                     k:int)->Path: "A latent-path grid (`enable_interpolate`, `enable_rescale`)."; return self.root / f'{kind}_{k}.png'
     def report(self, k:int)->Path: "Every number measured on checkpoint k."; return self.root / f'report_{k}.json'
+    def task_grid(self, k:int, # the checkpoint
+                  kind:str)->Path: "A restoration grid (`eval.task`): 'inputs', 'outputs' or 'truth'."; return self.root / f'task_{k}_{kind}.png'
 
 # %% ../nbs/02c_workdir.ipynb #c093e25c
 @patch
