@@ -38,15 +38,16 @@ def main():
     from pfgm_nb.evaluate import digits_metrics
     from pfgm_nb.interop import PFGMPPPipeline
     from pfgm_nb.methods import get_method, load_network
+    from pfgm_nb.workdir import Workdir
     workdir = pathlib.Path(args.workdir)
     if args.checkpoint:
         checkpoint = pathlib.Path(args.checkpoint)
     else:
         from pfgm_nb.replication import trained
         trained('pfgmpp/digits_d128', workdir, args.steps)
-        checkpoint = sorted((workdir / 'checkpoints').glob('checkpoint_*.pth'))[-1]
+        checkpoint = Workdir(workdir).snapshots()[-1][1]
     step = torch.load(checkpoint, map_location='cpu', weights_only=True)['step']
-    config = config_from_json(workdir / 'config.json')
+    config = config_from_json(Workdir(workdir).config_file)
     method, model = get_method(config), load_network(checkpoint, config)
     folder = workdir / 'diffusers'
     PFGMPPPipeline.from_kit(config, model).save_pretrained(folder)

@@ -70,7 +70,8 @@ def main():
     start = time.time()
     train(config, args.workdir, hooks=[PostHocEMAHook(every=args.every or None)], progress=False)
     train_seconds = time.time() - start
-    config, wd = config_from_json(Path(args.workdir) / 'config.json'), Workdir(args.workdir)
+    wd = Workdir(args.workdir)
+    config = config_from_json(wd.config_file)
     step = config.training.n_iters
     seeds, sigma_rels = [int(s) for s in args.seeds.split(',')], [float(s) for s in args.sigma_rels.split(',')]
     score = digits_score(config, args.n, seeds, args.device)

@@ -31,8 +31,9 @@ def test_a_kit_run_samples_through_a_diffusers_folder_in_a_fresh_process(tmp_pat
                     '--config.training.snapshot_freq=40', '--config.training.batch_size=64',
                     '--config.training.small_batch_size=64')
     assert res.returncode == 0, res.stderr[-2000:]
-    config = config_from_json(run / 'config.json')
-    (checkpoint,) = sorted((run / 'checkpoints').glob('checkpoint_*.pth'))
+    from pfgm_nb.workdir import Workdir
+    config = config_from_json(Workdir(run).config_file)
+    ((_, checkpoint),) = Workdir(run).snapshots()
     model = load_network(checkpoint, config)
     folder = tmp_path / 'pfgmpp-digits'
     PFGMPPPipeline.from_kit(config, model).save_pretrained(folder)
