@@ -2,7 +2,8 @@
 
 It runs itself twice, once on this tree's `pfgm_nb` and once on `git archive <rev> pfgm_nb` (unpacked in a temporary
 folder and put first on PYTHONPATH), and prints one row per item with both digests and `same` / `DIFFERENT`:
-- `preset:<name>`: every shipped preset's config, flattened to JSON (the values a run is made from);
+- `preset:<name>`: every shipped preset's config, field by field on the fields both trees have (the values a run is
+  made from); fields one tree added are named beside the verdict;
 - `derived:<name>`: the data-derived fields of the digits and moons presets (M, z_max, upper_norm, σ_d, σ_max);
 - `train:<name>`: the weights and EMA after `--steps` training steps (seed 0) of each moons preset and of the digits
   PFGM++ U-Net, through `pfgm_nb.train.train` (its whole path: data, method, loss, optimizer, checkpoint);
@@ -28,6 +29,25 @@ def digest(obj)->str:
         for key in sorted(obj): h.update(key.encode()); h.update(obj[key].detach().cpu().contiguous().numpy().tobytes())
     else: h.update(json.dumps(obj, sort_keys=True, default=str).encode())
     return h.hexdigest()[:16]
+
+
+def flat(values:dict, prefix:str='')->dict:
+    "{'section.field': value} of a config's JSON."
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, dict): out |= flat(value, f'{prefix}{key}.')
+        else: out[f'{prefix}{key}'] = value
+    return out
+
+
+def compared(a, b)->tuple: # (shown before, shown after, verdict)
+    "A preset's configs agree on every field both trees have (fields a tree added are listed, not counted); digests as they are."
+    if not (isinstance(a, dict) and isinstance(b, dict)): return a, b, 'same' if a == b else 'DIFFERENT'
+    common = sorted(set(a) & set(b))
+    same = all(a[k] == b[k] for k in common)
+    added = sorted(set(b) - set(a)) + [f'-{k}' for k in sorted(set(a) - set(b))]
+    return (digest({k: a[k] for k in common}), digest({k: b[k] for k in common}),
+            ('same' if same else 'DIFFERENT') + (f" (fields added/removed: {', '.join(added)})" if added else ''))
 
 
 def trained_digests(name:str, steps:int, tmp:Path)->dict:
@@ -63,7 +83,7 @@ def worker(steps:int)->dict:
     out = {}
     for name in list_presets():
         config = get_config(name)
-        out[f'preset:{name}'] = digest(json.loads(config.to_json_best_effort()))
+        out[f'preset:{name}'] = flat(json.loads(config.to_json_best_effort()))
         if name.split('/')[1].startswith(('digits', 'toy2d')):
             out[f'derived:{name}'] = digest(derive_data_fields(config)[1])
     with tempfile.TemporaryDirectory() as tmp:
@@ -93,11 +113,11 @@ def main():
         subprocess.run(['tar', '-x', '-C', old], input=archive.stdout, check=True)
         before, after = run_tree(old, args.steps), run_tree(None, args.steps)
     rows = sorted(set(before) | set(after))
-    width = max(map(len, rows))
+    width, differing = max(map(len, rows)), []
     for key in rows:
-        a, b = before.get(key, '—'), after.get(key, '—')
-        print(f"{key:<{width}}  {a:<26} {b:<26} {'same' if a == b else 'DIFFERENT'}")
-    differing = [k for k in rows if before.get(k) != after.get(k)]
+        a, b, verdict = compared(before.get(key, '—'), after.get(key, '—'))
+        print(f"{key:<{width}}  {a:<26} {b:<26} {verdict}")
+        if verdict.startswith('DIFFERENT'): differing.append(key)
     print(f"\n{len(rows) - len(differing)} of {len(rows)} identical to {args.against}" +
           (f"; differing: {differing}" if differing else ''))
     sys.exit(1 if differing else 0)
