@@ -353,7 +353,7 @@ def pc_adjusted(sde:ScoreSDE, score_fn, x:torch.Tensor, adjust=None, # adjust(t,
             x, mean = pc_predictor(sde, score_fn, x, t, generator); x = keep(t, x); nfe += 1
         else: mean = x
         if callback is not None: callback(dict(i=i, s=t, x=x, nfe=nfe))
-    return (mean if sde.noise_removal else x), nfe
+    return (mean if sde.noise_removal and adjust is None else x), nfe   # adjusted: score_sde's inpainter's x_mean keeps x where unobserved
 
 # %% ../nbs/02d_conditioning.ipynb #20059c1e
 @patch
