@@ -61,7 +61,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     sampling.rtol = 1e-4
     sampling.atol = 1e-4
     sampling.max_nfe = 3000                  # adaptive solvers' evaluation budget, also projected after 10 s (ours; the original has none)
-    sampling.max_seconds = 0.0               # wall-clock budget per adaptive solve; 0: 60 s in a CPU evaluation (--mode eval), else none; < 0: none (ours)
+    sampling.max_seconds = 0.0               # wall-clock budget per adaptive solve; 0: 60 s per sampling solve in a CPU evaluation (--mode eval), none for bits/dim and elsewhere; < 0: none (ours)
     sampling.vs = False
     sampling.sigma_min = 0.002               # PFGM++/EDM Heun grid
     sampling.sigma_max = 80.0

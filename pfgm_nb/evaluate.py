@@ -236,7 +236,7 @@ def log_likelihood(flow, # (f(s, x), s_start, s_end, prior_logp): a method's `li
                    probe:torch.Tensor|None=None, # a fixed probe (shape of x) instead of a random one
                    max_nfe:int|None=None, # give up (`SolverGaveUp`) after this many evaluations; None: no budget
                    patience:float=10.0, # seconds before the projected cost is also held to the budget (see `Budget`)
-                   max_seconds:float=math.inf, # wall-clock budget of the solve
+                   max_seconds:float=math.inf, # wall-clock budget of the solve (held to the time spent: see below)
                   ): # (log p(x) (B,), x at the prior, nfe)
     "Log-density of data under a method's flow: the forward ODE with the divergence, plus the prior's density."
     drift, s_start, s_end, prior_logp = flow
@@ -245,7 +245,8 @@ def log_likelihood(flow, # (f(s, x), s_start, s_end, prior_logp): a method's `li
         probe = flips.to(x.device, x.dtype) * 2 - 1
     budget = Budget(f"the likelihood ODE at rtol {rtol:g}", s_start, s_end, math.inf if max_nfe is None else max_nfe, patience,
                     "the flow is too stiff there: train longer (a weak or early network often makes it so), loosen "
-                    "eval.bpd_rtol/bpd_atol, or raise sampling.max_nfe", max_seconds)
+                    "eval.bpd_rtol/bpd_atol, or raise sampling.max_nfe (or sampling.max_seconds)", max_seconds,
+                    project_seconds=False)   # its steps grow towards the prior: a pace projection overstates it ~3x
     def augmented(s, state):                  # dopri5 spends the budget at each evaluation
         with torch.enable_grad():
             x_s = state[0].detach().requires_grad_(True)
@@ -393,7 +394,7 @@ def bpd_report(method, model, config, generator, device, # what it evaluates (th
         logp, _, nfe = log_likelihood(method.likelihood_flow(model, batch_labels), data[first:first + ev.batch_size].to(device),
                                       rtol=ev.bpd_rtol, atol=ev.bpd_atol, generator=generator,
                                       max_nfe=config.sampling.max_nfe if max_nfe is None else max_nfe,
-                                      max_seconds=method.max_seconds)
+                                      max_seconds=solve_seconds(config.sampling.max_seconds, str(device)))   # 0: none
         values.append(bits_per_dim(logp.cpu(), data[0].numel(), offset)); nfes.append(nfe)
     per_point = torch.cat(values)
     return dict(**bpd_summary(per_point), bpd_split=split, bpd_samples=len(per_point), bpd_nfe=float(np.mean(nfes)),

@@ -131,8 +131,10 @@ class Budget:
                  max_nfe:float=MAX_NFE, # evaluations (math.inf: none)
                  patience:float=PATIENCE, # seconds before the projected cost is checked (0: from the start)
                  fixes:str=FIXES, # what the give-up line advises
-                 max_seconds:float=math.inf): # wall-clock seconds (math.inf: none)
+                 max_seconds:float=math.inf, # wall-clock seconds (math.inf: none)
+                 project_seconds:bool=True): # also hold the projected time to max_seconds (False: only the time spent)
         self.name, self.s_start, self.span, self.max_nfe, self.max_seconds = name, s_start, abs(s_end - s_start), max_nfe, max_seconds
+        self.project_seconds = project_seconds
         self.patience, self.fixes, self.nfe, self.reached, self.times = patience, fixes, 0, [], []
         self.start = time.monotonic()
 
@@ -157,7 +159,9 @@ class Budget:
         if need > self.max_nfe:
             pace = "it makes no progress" if math.isinf(need) else f"it needs about {need:.0f} evaluations"
             raise self.gave_up(f"{where}: at that pace {pace}, over the budget of {self.max_nfe}")
-        if max(seconds, elapsed) > self.max_seconds:
+        if not self.project_seconds and elapsed > self.max_seconds:
+            raise self.gave_up(f"{where}: it has run {elapsed:.0f} s, over the budget of {self.max_seconds:g} s (sampling.max_seconds)")
+        if self.project_seconds and max(seconds, elapsed) > self.max_seconds:
             raise self.gave_up(f"{where}: at that pace it takes about {max(seconds, elapsed):.0f} s, over the budget of "
                                f"{self.max_seconds:g} s (sampling.max_seconds)")
 

@@ -59,3 +59,50 @@ def test_eval_without_the_asked_checkpoints_names_what_is_there(tmp_path):
     Workdir(tmp_path).checkpoint_dir.mkdir(); Workdir(tmp_path).checkpoint(4001).write_bytes(b'')
     res = pfgm_main('--config', 'poisson/digits', '--mode', 'eval', '--workdir', tmp_path, '--config.eval.enable_sampling')
     assert res.returncode == 2 and 'no checkpoints 1..26' in res.stderr and 'checkpoint_4001.pth' in res.stderr
+
+
+@pytest.fixture(scope='module')
+def short_digits_run(tmp_path_factory):
+    "A 100-step poisson/digits run (the U-Net): its flow is rough, so a likelihood solve spends dozens of evaluations."
+    from pfgm_nb.configs import get_config
+    from pfgm_nb.train import train
+    workdir = tmp_path_factory.mktemp('digits100')
+    config = get_config('poisson/digits')
+    config.training.update(n_iters=100, snapshot_freq=100, snapshot_freq_for_preemption=100, log_freq=50, eval_freq=0)
+    train(config, workdir, progress=False)
+    return workdir, config
+
+
+def bpd_config(config, max_seconds):
+    config = config.copy_and_resolve_references()
+    config.eval.update(begin_ckpt=1, end_ckpt=1, enable_sampling=False, enable_bpd=True, bpd_num_samples=4,
+                       bpd_rtol=1e-3, bpd_atol=1e-3)
+    config.sampling.max_seconds = max_seconds
+    return config
+
+
+@pytest.fixture
+def eager_budget(monkeypatch):
+    "Every likelihood budget checks its clock from the first evaluation (patience 0), so a tiny cap bites at once."
+    import pfgm_nb.evaluate as evaluate
+    class Eager(evaluate.Budget):
+        def __init__(self, name, s_start, s_end, max_nfe, patience, *args, **kw): super().__init__(name, s_start, s_end, max_nfe, 0.0, *args, **kw)
+    monkeypatch.setattr(evaluate, 'Budget', Eager)
+    return evaluate
+
+
+def test_bits_per_dim_is_not_held_to_the_automatic_cpu_cap_of_a_sampling_solve(short_digits_run, eager_budget, monkeypatch):
+    # the issue's command failed: `--mode eval` capped every adaptive solve at 60 s on a CPU, bits/dim's too
+    from pfgm_nb.evaluate import run_eval
+    workdir, config = short_digits_run
+    monkeypatch.setattr(eager_budget, 'CPU_SECONDS', 1e-6)          # the automatic cap, made to bite at the first check
+    report, = run_eval(bpd_config(config, 0.0), workdir, progress=False)
+    assert report['bpd_samples'] == 4 and np.isfinite(report['bpd']) and report['bpd_nfe'] > 0, report
+
+
+def test_an_explicit_max_seconds_still_holds_bits_per_dim_to_the_time_it_spent(short_digits_run, eager_budget):
+    from pfgm_nb.evaluate import run_eval
+    from pfgm_nb.solvers import SolverGaveUp
+    workdir, config = short_digits_run
+    with pytest.raises(SolverGaveUp, match=r'it has run \d+ s, over the budget of 1e-06 s \(sampling.max_seconds\)'):
+        run_eval(bpd_config(config, 1e-6), workdir, progress=False)
