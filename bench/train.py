@@ -2,7 +2,8 @@
 
 Part 1 measures, in one run: the machine's matrix-multiply rates (2048² fp32 and bf16: the floor any network step is
 held to), the FLOPs of one U-Net training step (`torch.utils.flop_counter`), and the step's seconds in each setting the
-kit offers (`training.precision`, `training.compile`): fp32 eager (the baseline), bf16 autocast, compiled, both. Each
+kit offers (`training.precision`, `training.compile`, `training.channels_last`): fp32 eager (the baseline), bf16
+autocast, compiled, both, and channels-last (NHWC) memory ('cl') with fp32 eager, bf16 eager and bf16 compiled. Each
 row prints s/step, effective GFLOP/s, its ratio to the fp32 and the bf16 floor, and its speed-up on the baseline.
 Compilation time is printed apart (inductor caches compiled code, so a second run pays a few seconds). The same for
 one sampling pass (a batch of network evaluations without gradients, as RK45 or Heun make them).
@@ -25,8 +26,10 @@ from pfgm_nb.workdir import Workdir
 
 PRESETS = {'PFGM': 'poisson/digits', 'PFGM++ D=128': 'pfgmpp/digits_d128', 'VP': 'vp/digits', 'sub-VP': 'subvp/digits',
            'VE': 've/digits'}
-SETTINGS = {'fp32 eager': ('fp32', False), 'bf16 eager': ('bf16', False), 'fp32 compiled': ('fp32', True),
-            'bf16 compiled': ('bf16', True)}
+SETTINGS = {'fp32 eager': ('fp32', False, False), 'bf16 eager': ('bf16', False, False),
+            'fp32 compiled': ('fp32', True, False), 'bf16 compiled': ('bf16', True, False),
+            'fp32 eager cl': ('fp32', False, True), 'bf16 eager cl': ('bf16', False, True),
+            'bf16 comp. cl': ('bf16', True, True)}   # cl: training.channels_last (NHWC memory)
 
 
 def matmul_rate(dtype, device, size=2048, reps=30, budget_s=3.0)->float:
@@ -46,10 +49,11 @@ def sync(device):
     if device.type == 'cuda': torch.cuda.synchronize()
 
 
-def digits_step_state(preset, device, precision, compile, workdir):
+def digits_step_state(preset, device, precision, compile, workdir, channels_last=False):
     "A fresh training state of the preset (seed 0), its network wrapped for the setting, and a fixed batch."
     config, _ = derive_data_fields(get_config(preset))
-    config.update_from_flattened_dict({'device': str(device), 'training.precision': precision, 'training.compile': compile})
+    config.update_from_flattened_dict({'device': str(device), 'training.precision': precision, 'training.compile': compile,
+                                       'training.channels_last': channels_last})
     state = start_run(config, Workdir(workdir), get_method(config), device, 0, 1)
     batch = load_dataset('digits')[:config.training.batch_size].reshape(-1, *data_shape(config)).to(device)
     return state, batch
@@ -63,10 +67,10 @@ def step_flops(preset, device)->float:
     return counter.get_total_flops()
 
 
-def time_steps(preset, device, precision, compile, steps, profile=False):
+def time_steps(preset, device, precision, compile, channels_last, steps, profile=False):
     "(first-step seconds, seconds per step after warm-up, profiler table or None) of one setting."
     with tempfile.TemporaryDirectory() as tmp:
-        state, batch = digits_step_state(preset, device, precision, compile, tmp)
+        state, batch = digits_step_state(preset, device, precision, compile, tmp, channels_last)
         start = time.perf_counter(); train_step(state, batch); sync(device); first = time.perf_counter() - start
         for _ in range(3): train_step(state, batch)
         sync(device); start = time.perf_counter()
@@ -80,13 +84,13 @@ def time_steps(preset, device, precision, compile, steps, profile=False):
     return first, per_step, table
 
 
-def sampling_pass(preset, device, precision, compile, batch_size, reps):
+def sampling_pass(preset, device, precision, compile, channels_last, batch_size, reps):
     "(FLOPs, first-call seconds, seconds per call) of one batch of network evaluations without gradients."
     config, _ = derive_data_fields(get_config(preset))
     config.device = str(device)
     method = get_method(config)
     model = method.network(config, device).eval()
-    net = step_network(model, precision, compile, device)
+    net = step_network(model, precision, compile, device, channels_last)
     x = torch.randn(batch_size, *data_shape(config), device=device)
     level = torch.full((batch_size,), 5.0, device=device)
     with torch.no_grad():
@@ -115,7 +119,8 @@ def hardware_part(args, device):
     floors = {'fp32': matmul_rate(torch.float32, device), 'bf16': matmul_rate(torch.bfloat16, device, bf16_size)}
     chosen = get_config('poisson/digits').training
     print(f"device {device}, torch {torch.__version__}, {torch.get_num_threads()} CPU threads; the digits presets' setting: "
-          f"precision={chosen.precision!r} (here {resolve_precision(chosen.precision, device)}), compile={chosen.compile}")
+          f"precision={chosen.precision!r} (here {resolve_precision(chosen.precision, device)}), compile={chosen.compile}, "
+          f"channels_last={chosen.get('channels_last', False)}")
     print(f"floor: 2048² matmul {floors['fp32']:.0f} GFLOP/s fp32, {bf16_size}² {floors['bf16']:.1f} GFLOP/s bf16")
     settings = {k: v for k, v in SETTINGS.items() if k in args.settings}
     if not fast_bf16(device) and args.settings == list(SETTINGS):
@@ -124,8 +129,9 @@ def hardware_part(args, device):
               "training.precision='auto' leaves them (name them with --settings to time them anyway)")
     flops = step_flops('poisson/digits', device)
     rows, tables = {}, {}
-    for name, (precision, compile) in settings.items():
-        first, seconds, tables[name] = time_steps('poisson/digits', device, precision, compile, args.steps, args.profile)
+    for name, (precision, compile, channels_last) in settings.items():
+        first, seconds, tables[name] = time_steps('poisson/digits', device, precision, compile, channels_last, args.steps,
+                                                  args.profile)
         rows[name] = (first, seconds)
     print_rows('PFGM U-Net training step (poisson/digits, b = 128, B = 1024)', flops, rows, floors, 'step')
     if args.profile:
@@ -133,8 +139,9 @@ def hardware_part(args, device):
         for name in dict.fromkeys(['fp32 eager', fastest]):
             print(f"\nprofile, {name} (3 steps, self CPU time):\n{tables[name]}")
     rows = {}
-    for name, (precision, compile) in settings.items():
-        flops, first, seconds = sampling_pass('poisson/digits', device, precision, compile, args.sample_batch, args.reps)
+    for name, (precision, compile, channels_last) in settings.items():
+        flops, first, seconds = sampling_pass('poisson/digits', device, precision, compile, channels_last, args.sample_batch,
+                                              args.reps)
         rows[name] = (first, seconds)
     print_rows(f'sampling pass (one evaluation of {args.sample_batch} samples, no gradients)', flops, rows, floors, 'pass')
 

@@ -47,6 +47,7 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     training.p_uncond = 0.0                  # class-conditional: the probability a label is dropped (label −1), for guidance (ours)
     training.precision = 'fp32'              # the network's arithmetic: 'fp32', 'bf16' (autocast) or 'auto' (bf16 where fast) (ours)
     training.compile = False                 # torch.compile the network for the step (inductor; compiled code is cached) (ours)
+    training.channels_last = False           # channels-last (NHWC) memory for the step's network: faster oneDNN convolutions (ours)
     training.phema_every = 0                 # post-hoc EMA (EDM2): power-EMA snapshots every this many steps; 0 = none (ours)
     training.phema_sigma_rels = (0.05, 0.10) # the two tracked EMA lengths σ_rel (EDM2's)
 

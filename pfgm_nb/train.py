@@ -6,8 +6,8 @@
 __all__ = ['PREEMPTED_EXIT', 'CPU_BF16_FLAGS', 'EMA', 'make_optimizer', 'warmup_lr', 'optimizer_step', 'init_distributed',
            'distributed', 'gather_rows', 'any_rank', 'RankTimeout', 'is_collective_failure', 'TrainState', 'Logger',
            'CheckpointWriteError', 'Snapshots', 'EvalLoss', 'DistributedCheck', 'Preempted', 'Preemption', 'fast_bf16',
-           'resolve_precision', 'Autocast', 'step_network', 'check_batch_sizes', 'drop_labels', 'TrainingDiverged',
-           'train_step', 'default_hooks', 'start_run', 'train']
+           'resolve_precision', 'Autocast', 'ChannelsLast', 'step_network', 'check_batch_sizes', 'drop_labels',
+           'TrainingDiverged', 'train_step', 'default_hooks', 'start_run', 'train']
 
 # %% ../nbs/03_train.ipynb #17341c33
 import contextlib
@@ -353,13 +353,28 @@ class Autocast(nn.Module):
         return tuple(o.float() for o in out) if isinstance(out, tuple) else out.float()
 
 # %% ../nbs/03_train.ipynb #40653659
+class ChannelsLast(nn.Module):
+    "Hand a network its image inputs in channels-last memory (NHWC strides) and return its outputs contiguous."
+    def __init__(self, net:nn.Module):
+        super().__init__()
+        self.net = net
+    def forward(self, *args, **kwargs):
+        "The wrapped network's forward on channels-last copies of the 4-D inputs."
+        args = [a.contiguous(memory_format=torch.channels_last) if torch.is_tensor(a) and a.ndim == 4 else a for a in args]
+        out = self.net(*args, **kwargs)
+        return tuple(o.contiguous() for o in out) if isinstance(out, tuple) else out.contiguous()
+
 def step_network(model:nn.Module, # the fp32 network (its parameters are what the optimiser and EMA hold)
                  precision:str, # 'fp32' or 'bf16' (see `resolve_precision`)
                  compile:bool, # torch.compile it
-                 device:torch.device)->nn.Module:
-    "The module the training step calls: `model`, compiled and/or under bf16 autocast as asked; same parameters."
+                 device:torch.device,
+                 channels_last:bool=False)->nn.Module: # NHWC memory: the model's conv weights in place, and its inputs
+    "The module the training step calls: `model`, channels-last, compiled and/or under bf16 autocast as asked; same parameters."
+    if channels_last: model.to(memory_format=torch.channels_last)   # the same Parameter objects, restrided
     net = torch.compile(model) if compile else model
+    net = ChannelsLast(net) if channels_last else net
     return Autocast(net, device.type) if precision == 'bf16' else net
+
 
 # %% ../nbs/03_train.ipynb #5f2dd9be
 def check_batch_sizes(training_config, world:int):
@@ -429,10 +444,12 @@ def start_run(config, workdir:Workdir, method, device, rank:int, world:int)->Tra
     if rank != 0: state.start_step = resume(workdir, model, optimizer, ema, report=lambda msg: None)
     state.step = state.start_step
     precision = resolve_precision(config.training.precision, device)
-    state.net = step_network(model, precision, config.training.compile, device)
+    channels_last = config.training.get('channels_last', False)
+    state.net = step_network(model, precision, config.training.compile, device, channels_last)
     if world > 1: state.net = DistributedDataParallel(state.net)
-    if precision != 'fp32' or config.training.compile:
-        state.log(f"the step's network runs in {precision}{', compiled' if config.training.compile else ''}")
+    if precision != 'fp32' or config.training.compile or channels_last:
+        state.log(f"the step's network runs in {precision}{', compiled' if config.training.compile else ''}"
+                  f"{', channels-last' if channels_last else ''}")
     return state
 
 # %% ../nbs/03_train.ipynb #673576b7
