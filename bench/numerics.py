@@ -2,8 +2,8 @@
 each setting, against the seed spread of fp32 eager (the original's arithmetic).
 
 Trains `poisson/digits` for --steps steps with fp32 eager at --seeds seeds (the spread), then once (seed 0) in each
-faster setting of `bench/train.py` that the kit offers: channels-last fp32 eager, and bf16 autocast compiled with
-channels-last (`training.precision='bf16'`, `training.compile=True`, `training.channels_last=True`). Prints, per window
+setting of `bench/train.py` named by --settings (by default channels-last fp32 eager, and bf16 autocast compiled with
+channels-last (`training.precision='bf16'`, `training.compile=True`, `training.channels_last=True`)). Prints, per window
 of training steps, the mean training loss and the held-out loss (`eval_loss`) of every run with the fp32 seeds' range
 and whether each setting lies inside it (widened by half the range: three seeds under-state a spread), then the final
 fd_digits of 500 samples (PFGM's RK45, against the training digits) the same way, and each run's steps/s.
@@ -19,9 +19,11 @@ from pfgm_nb.configs import get_config
 from pfgm_nb.evaluate import run_eval
 from pfgm_nb.train import train
 from pfgm_nb.workdir import Workdir
+import train as step_bench   # bench/train.py: its settings, (precision, compile, channels_last) by name
 
-SETTINGS = {'fp32 eager': {}, 'fp32 eager cl': {'training.channels_last': True},
-            'bf16 comp. cl': {'training.precision': 'bf16', 'training.compile': True, 'training.channels_last': True}}
+SETTINGS = {name: {'training.precision': precision, 'training.compile': compile, 'training.channels_last': channels_last}
+            for name, (precision, compile, channels_last) in step_bench.SETTINGS.items()}
+CHECKED = ('fp32 eager cl', 'bf16 comp. cl')   # the settings checked by default: the fastest, and fp32's own
 
 
 def one_run(seed, overrides, steps, window, num_samples):
@@ -37,11 +39,10 @@ def one_run(seed, overrides, steps, window, num_samples):
                            batch_size=num_samples, save_images=False)
         config.sampling.max_seconds = -1.0      # a measurement: held to max_nfe only
         report, = run_eval(config, workdir, 'eval', progress=False)
-    losses = [(r['step'], r['loss']) for r in rows if 'loss' in r]
-    windows = [float(np.mean([l for s, l in losses if k - window < s <= k])) for k in range(window, steps + 1, window)]
+    logged = [r for r in rows if 'loss' in r]
+    windows = [float(np.mean([r['loss'] for r in logged if k - window < r['step'] <= k])) for k in range(window, steps + 1, window)]
     evals = [r['eval_loss'] for r in rows if 'eval_loss' in r]
-    timed = [r for r in rows if 'loss' in r]
-    rate = (timed[-1]['step'] - timed[0]['step']) / (timed[-1]['time'] - timed[0]['time'])
+    rate = (logged[-1]['step'] - logged[0]['step']) / (logged[-1]['time'] - logged[0]['time'])
     return dict(loss=windows, eval_loss=evals, fd_digits=report['fd_digits'], steps_per_s=rate)
 
 
@@ -57,14 +58,13 @@ def main():
     parser.add_argument('--steps', type=int, default=1000)
     parser.add_argument('--window', type=int, default=250, help='steps per loss window (and between eval losses)')
     parser.add_argument('--seeds', type=int, nargs='*', default=[0, 1, 2], help="fp32 eager's seeds (the spread)")
-    parser.add_argument('--settings', nargs='*', default=[k for k in SETTINGS if k != 'fp32 eager'],
-                        choices=[k for k in SETTINGS if k != 'fp32 eager'])
+    parser.add_argument('--settings', nargs='*', default=list(CHECKED), choices=[k for k in SETTINGS if k != 'fp32 eager'])
     parser.add_argument('--num_samples', type=int, default=500)
     args = parser.parse_args()
     runs = {}
     for seed in args.seeds:
         start = time.time()
-        runs[f'fp32 eager s{seed}'] = one_run(seed, {}, args.steps, args.window, args.num_samples)
+        runs[f'fp32 eager s{seed}'] = one_run(seed, SETTINGS['fp32 eager'], args.steps, args.window, args.num_samples)
         print(f"fp32 eager seed {seed}: {time.time() - start:.0f} s", flush=True)
     for name in args.settings:
         start = time.time()
