@@ -48,6 +48,10 @@ def pfgm_defaults()->ml_collections.ConfigDict:
     training.precision = 'fp32'              # the network's arithmetic: 'fp32', 'bf16' (autocast) or 'auto' (bf16 where fast) (ours)
     training.compile = False                 # torch.compile the network for the step (inductor; compiled code is cached) (ours)
     training.channels_last = False           # channels-last (NHWC) memory for the step's network: faster oneDNN convolutions (ours)
+    training.task = ''                       # train on a task's (y, x) pairs, y entering the U-Net as extra channels: super_resolution, inpainting, denoising; '' = unconditional (ours)
+    training.task_factor = 2                 # super_resolution: the average-pooling factor (ours)
+    training.task_mask = 'half'              # inpainting: 'box', 'half' or 'random' (ours)
+    training.task_sigma = 0.2                # denoising: the observation's noise σ_y (ours)
     training.phema_every = 0                 # post-hoc EMA (EDM2): power-EMA snapshots every this many steps; 0 = none (ours)
     training.phema_sigma_rels = (0.05, 0.10) # the two tracked EMA lengths σ_rel (EDM2's)
 

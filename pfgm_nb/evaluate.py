@@ -25,7 +25,8 @@ import numpy as np
 import torch
 from cleanfid import fid as cleanfid_fid
 
-from .conditioning import Hijack, Posterior, Projection, Replacement, data_pairs, make_task
+from .conditioning import (TASK_SETTINGS, Hijack, Posterior, Projection, Replacement, Trained, configured_task, data_pairs,
+                                  paired)
 from .configs import data_shape
 from .data import (TOYS_2D, digits_split, load_dataset, load_digits_images, resolve_device, save_image_grid,
                           to_uint8_nhwc, training_data, training_labels)
@@ -428,10 +429,12 @@ def loss_report(ctx:EvalContext)->dict:
     data = training_data(config.data, 'eval')
     size = min(len(data), config.training.batch_size)
     stream = BatchStream(data, size, config.seed + k, centered=config.data.centered, device=ctx.device)
+    task = configured_task(config.training, ctx.shape)          # a task run's loss is on (y, x) pairs, as it trained
     losses = []
     with eval_mode(ctx.model):
         for step, batch in zip(range(max(1, len(data) // size)), stream.iterate(0)):
-            losses.append(float(ctx.method.loss(ctx.model, batch[1], batch[1], step_generator(config.seed, step, 0, 5))))
+            net = ctx.model if task is None else paired(ctx.model, task, batch[1], step_generator(config.seed, step, 0, 9))
+            losses.append(float(ctx.method.loss(net, batch[1], batch[1], step_generator(config.seed, step, 0, 5))))
     np.savez_compressed(ctx.out.loss(k), all_losses=np.asarray(losses), mean_loss=np.mean(losses))
     return dict(eval_loss=float(np.mean(losses)), eval_loss_batches=len(losses))
 
@@ -580,16 +583,27 @@ def psnr(images:torch.Tensor, truth:torch.Tensor)->float: # dB, the mean over im
     return float((10 * torch.log10(4 / mse.clamp_min(1e-20))).mean())
 
 # %% ../nbs/04a_metrics.ipynb #f6c8562f
-ROUTES = {'replacement': Replacement, 'posterior': Posterior, 'projection': Projection, 'hijack': Hijack}   # eval.task_route
+ROUTES = {'replacement': Replacement, 'posterior': Posterior, 'projection': Projection, 'hijack': Hijack,
+          'trained': Trained}   # eval.task_route
 
-def eval_task(ev, shape:tuple)->tuple: # (task, condition class, route name, its settings)
-    "The task and route the eval flags name (eval.task, task_factor / task_mask / task_sigma, task_route); one line for unknown ones."
-    own = {'super_resolution': dict(factor=ev.task_factor), 'inpainting': dict(kind=ev.task_mask), 'denoising': dict(sigma=ev.task_sigma)}
-    if ev.task not in own:
-        raise ValueError(f"eval.task={ev.task!r}: choose one of {', '.join(own)} (any linear A: chapter 02d's LinearTask, in Python)")
-    task = make_task(ev.task, shape, **own[ev.task])
+def eval_task(config, shape:tuple)->tuple: # (task, condition class, route name, its settings)
+    "The task and route of an evaluation: a run's own training.task (route 'trained'), else eval.task's; one line for bad ones."
+    ev, tc = config.eval, config.training
+    if own := configured_task(tc, shape):                  # the network reads this task's observations: nothing else
+        asked = ev.get('task', '')
+        if asked and (asked != tc.task or TASK_SETTINGS[asked](ev) != TASK_SETTINGS[asked](tc)):
+            raise ValueError(f"this run's network was trained on training.task={tc.task!r} {TASK_SETTINGS[tc.task](tc)}; it restores "
+                             f"that task only, not eval.task={asked!r} {TASK_SETTINGS.get(asked, lambda s: {})(ev)}: leave eval.task empty")
+        if ev.task_route not in ('', 'trained'):
+            raise ValueError(f"eval.task_route={ev.task_route!r}: this run's network reads its observation (training.task), so it "
+                             "restores by the trained route; the training-free routes need an unconditional run")
+        return own, Trained, 'trained', {}
+    task = configured_task(ev, shape, 'eval')
     route = ev.task_route or ('hijack' if task.sigma > 0 else 'replacement')
     if route not in ROUTES: raise ValueError(f"eval.task_route={route!r}: choose one of {', '.join(ROUTES)}")
+    if route == 'trained':
+        raise ValueError("eval.task_route='trained' needs a network trained on the task's pairs (a run with training.task, "
+                         "e.g. --config pfgmpp/digits_sr4); this run is unconditional: choose a training-free route")
     settings = dict(sigma_start=task.sigma, noise=False) if route == 'hijack' and task.sigma > 0 else {}   # PPFM: from y's own level
     return task, ROUTES[route], route, settings
 
@@ -609,13 +623,13 @@ def _restore(ctx:EvalContext, condition_class, settings:dict, y:torch.Tensor)->t
 def task_report(ctx:EvalContext)->dict:
     "Restore held-out data from eval.task's observations: inputs / outputs / truth grids, PSNR, consistency, digit metrics, and the baseline's."
     config, ev = ctx.config, ctx.config.eval
-    task, condition_class, route, settings = eval_task(ev, ctx.shape)
+    task, condition_class, route, settings = eval_task(config, ctx.shape)
     y, truth = data_pairs(task, config.data, 'eval', ev.num_samples, ctx.generator)
     raw, nfes = _restore(dataclasses.replace(ctx, task=task), condition_class, settings, y.float())
     restored = raw.clamp(-1, 1)                                     # as images; consistency is the sampler's own
     baseline = task.baseline(y.float(), truth.float().mean(0)).clamp(-1, 1)
     error = (task.A(raw.double()) - y.double()).flatten(1).norm(dim=1) / y.double().flatten(1).norm(dim=1).clamp_min(1e-12)
-    report = dict(task=ev.task, route=route, task_nfe=float(np.mean(nfes)), psnr=psnr(restored, truth), consistency=float(error.mean()),
+    report = dict(task=ev.task or config.training.task, route=route, task_nfe=float(np.mean(nfes)), psnr=psnr(restored, truth), consistency=float(error.mean()),
                   baseline_psnr=psnr(baseline, truth))
     if config.data.dataset == 'digits':
         labels, classify = training_labels(config.data, 'eval')[:len(truth)], digits_classifier()
@@ -655,7 +669,7 @@ def evaluate_checkpoint(ctx:EvalContext)->dict: # the report of checkpoint ctx.k
     ev, report = ctx.config.eval, {}
     if ev.enable_loss: report.update(loss_report(ctx))
     if ev.enable_sampling: report.update(sampling_report(ctx))
-    if ev.get('task', ''): report.update(task_report(ctx))
+    if ev.get('task', '') or ctx.config.training.get('task', ''): report.update(task_report(ctx))
     if ev.show_sampling and len(ctx.shape) == 3: report['sampling_grid_at'] = trajectory_figure(ctx)
     if ev.enable_bpd: report.update(bpd_report(ctx.method, ctx.model, ctx.config, ctx.generator, ctx.device))
     if (ev.enable_interpolate or ev.enable_rescale) and len(ctx.shape) == 3: latent_grids(ctx)

@@ -4,11 +4,12 @@
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'PREDICTORS', 'CORRECTORS', 'CPU_SECONDS', 'DEFAULT_N', 'FILE_N', 'METHODS', 'eval_mode',
-           'network_classes', 'check_labels', 'Method', 'ClassifierFree', 'Autoguided', 'guided', 'pfgm_loss',
-           'PFGMField', 'pfgm_dx_dz', 'pfgm_log_z_flow', 'PFGM', 'EDMDenoiser', 'sigma_drift', 'PFGMPP',
-           'discrete_levels', 'Schedule', 'VESchedule', 'VPSchedule', 'SubVPSchedule', 'ScoreModel', 'ScoreSDE',
-           'VESDE', 'VPSDE', 'subVPSDE', 'pc_predictor', 'pc_corrector', 'pc_sample', 'solve_seconds', 'step_count',
-           'method_class', 'derive_data_fields', 'ready_config', 'get_method', 'load_network']
+           'network_classes', 'condition_channels', 'task_channels', 'check_labels', 'Method', 'ClassifierFree',
+           'Autoguided', 'guided', 'pfgm_loss', 'PFGMField', 'pfgm_dx_dz', 'pfgm_log_z_flow', 'PFGM', 'EDMDenoiser',
+           'sigma_drift', 'PFGMPP', 'discrete_levels', 'Schedule', 'VESchedule', 'VPSchedule', 'SubVPSchedule',
+           'ScoreModel', 'ScoreSDE', 'VESDE', 'VPSDE', 'subVPSDE', 'pc_predictor', 'pc_corrector', 'pc_sample',
+           'solve_seconds', 'step_count', 'method_class', 'derive_data_fields', 'ready_config', 'get_method',
+           'load_network']
 
 # %% ../nbs/02b_methods.ipynb #c50ac0ca
 import contextlib
@@ -41,6 +42,16 @@ def eval_mode(model:nn.Module):
 def network_classes(model:nn.Module)->int:
     "How many classes a network is conditioned on (0: unconditional)."
     return int(getattr(getattr(model, 'cond', None), 'num_classes', 0) or 0)
+
+# %% ../nbs/02b_methods.ipynb #83a5fbd1
+def condition_channels(model:nn.Module)->int:
+    "How many channels of an observation a network reads beside the image (0: none; chapter 02d's trained conditioning)."
+    return int(getattr(model, 'cond_channels', 0) or 0)
+
+# %% ../nbs/02b_methods.ipynb #800fbcc9
+def task_channels(config)->int:
+    "The observation channels a config's network takes: the data's channels when the run trains on a task (training.task)."
+    return config.data.num_channels if config.training.get('task', '') else 0
 
 # %% ../nbs/02b_methods.ipynb #cb22911b
 def check_labels(model:nn.Module, # the network about to be run
@@ -167,6 +178,15 @@ def sample(self:Method, model:nn.Module, # the trained network
     device = torch.device(device) if device is not None else next(model.parameters()).device
     x = self.prior(n, shape, generator, device) if x_init is None else x_init.to(device)
     check_labels(model, labels)
+    if condition_channels(model) and not getattr(condition, 'feeds_network', False):
+        raise ValueError(f"the network reads an observation ({condition_channels(model)} channels beside the image; it was "
+                         "trained on training.task): restore with condition=Trained(task, y) (chapter 02d), or --mode eval")
+    if getattr(condition, 'feeds_network', False) and not condition_channels(model):
+        raise ValueError("condition=Trained(...) needs a network trained on the task's pairs (training.task); an unconditional "
+                         "network restores through Replacement, Posterior, Projection or Hijack (chapter 02d)")
+    if guide is not None and condition_channels(guide) != condition_channels(model):
+        raise ValueError(f"the guide reads {condition_channels(guide)} observation channels and the network "
+                         f"{condition_channels(model)}: autoguidance needs a guide trained on the same task")
     if guide is not None and network_classes(guide) != network_classes(model):
         raise ValueError(f"the guide knows {network_classes(guide)} classes and the network {network_classes(model)}: "
                          "autoguidance needs a guide trained on the same labels (an earlier checkpoint of the same run)")
@@ -274,6 +294,10 @@ class PFGM(Method):
 
     def network(self, config, device='cpu')->nn.Module:
         "The config's network with the PFGM head: (x, z) -> (v_x, v_z)."
+        if task_channels(config):
+            raise ValueError(f"PFGM (D = 1) cannot train on training.task={config.training.task!r}: its target is the large "
+                             "batch's field of the unconditional data, with no per-pair target to condition; train PFGM++ "
+                             "on the task (--config.training.sde=pfgmpp; --config.training.D=1 keeps PFGM's kernel)")
         return create_model(config, pfgm_head=True, device=device)
 
     def field(self, model:nn.Module)->PFGMField:
@@ -399,7 +423,8 @@ class PFGMPP(Method):
     def network(self, config, device='cpu')->nn.Module:
         "The config's network with an image head that embeds c_noise as it comes."
         num_classes = config.data.get('num_classes', 0) if config.training.get('class_conditional', False) else 0
-        return create_model(config, pfgm_head=False, cond_log=False, num_classes=num_classes, device=device)
+        return create_model(config, pfgm_head=False, cond_log=False, num_classes=num_classes, device=device,
+                            cond_channels=task_channels(config))
 
     def denoiser(self, model, labels=None)->EDMDenoiser:
         "The network preconditioned as EDM's denoiser D(x, σ)."
@@ -733,7 +758,7 @@ class ScoreSDE(Method):
         "The config's network with an image head; it sees σ(t) (VE) or 999·t (VP, sub-VP), or the noise level's index (discrete)."
         num_classes = config.data.get('num_classes', 0) if config.training.get('class_conditional', False) else 0
         return create_model(config, pfgm_head=False, num_classes=num_classes, device=device,
-                            scale_by_sigma=self.scale_by_sigma and self.continuous)
+                            scale_by_sigma=self.scale_by_sigma and self.continuous, cond_channels=task_channels(config))
 
     def marginal(self, t:torch.Tensor)->tuple: return self.schedule.marginal(t)   # (mean coefficient, std) at time t
     def diffusion_sq(self, t): return self.schedule.diffusion_sq(t)               # g(t)², t a float or a tensor

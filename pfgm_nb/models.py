@@ -10,7 +10,8 @@ __all__ = ['FIXED_MODEL_FIELDS', 'DDPM_NETWORK', 'fan_avg_uniform_', 'conv2d', '
            'check_fixed_fields', 'create_model', 'n_params', 'original_key_map', 'convert_original_state_dict',
            'to_original_state_dict', 'is_original_layout', 'model_state', 'load_model_state', 'original_order',
            'to_original_order', 'from_original_order', 'permute_optimizer_state', 'checkpoint_dict',
-           'ema_from_checkpoint', 'optimizer_from_checkpoint', 'read_checkpoint', 'load_original_checkpoint']
+           'check_condition_channels', 'ema_from_checkpoint', 'optimizer_from_checkpoint', 'read_checkpoint',
+           'load_original_checkpoint']
 
 # %% ../nbs/02_models.ipynb #93b966dd
 import math
@@ -338,7 +339,8 @@ class NCSNpp(nn.Module):
                  pfgm_head:bool=True, # C+1 output channels returned as (v_x, v_z); else C channels
                  num_classes:int=0, # > 0: class-conditional
                  cond_log:bool|None=None, # embed log(cond) (None: score_sde's choice, Fourier only); see `Conditioning`
-                 scale_by_sigma:bool=False): # divide the output by the conditioning value σ (score_sde's VE networks)
+                 scale_by_sigma:bool=False, # divide the output by the conditioning value σ (score_sde's VE networks)
+                 cond_channels:int=0): # extra input channels after the C image ones: an observation at the output's size
         super().__init__()
         if resblock_type not in ('biggan', 'ddpm'): raise ValueError(f"resblock_type={resblock_type!r}: use 'biggan' or 'ddpm'")
         if resblock_type == 'ddpm' and fir:
@@ -350,6 +352,7 @@ class NCSNpp(nn.Module):
             raise ValueError(f"progressive_input={progressive_input!r}: use 'none', 'residual' or 'input_skip'")
         if scale_by_sigma and pfgm_head: raise ValueError("scale_by_sigma divides a score by σ: it has no meaning for the PFGM head")
         self.centered, self.pfgm_head, self.num_channels, self.scale_by_sigma = centered, pfgm_head, num_channels, scale_by_sigma
+        self.cond_channels = cond_channels
         self.progressive, self.progressive_input, self.skip_rescale = progressive, progressive_input, skip_rescale
         out_ch = num_channels + (1 if pfgm_head else 0)
         cond_dim = 4 * nf
@@ -360,7 +363,7 @@ class NCSNpp(nn.Module):
         self.resize_up, self.resize_down = resamplers(fir, fir_kernel)   # the parameter-free pyramids
 
         self.cond = Conditioning(nf, embedding_type, fourier_scale, num_classes, cond_log)
-        self.conv_in = conv2d(num_channels, nf)
+        self.conv_in = conv2d(num_channels + cond_channels, nf)
         self.down, skip_chs, in_ch = _down_path(block, attn_block, nf, ch_mult, num_res_blocks, resolutions,
                                                 attn_resolutions, progressive_input, progressive_combine, num_channels, fir_kernel)
         self.mid = nn.ModuleList([block(in_ch), attn_block(in_ch), block(in_ch)])
@@ -370,14 +373,17 @@ class NCSNpp(nn.Module):
             self.norm_out = group_norm(in_ch)
             self.conv_out = conv2d(in_ch, out_ch, init_scale=init_scale)
 
-    def forward(self, x:torch.Tensor, # (B, C, H, W) images
+    def forward(self, x:torch.Tensor, # (B, C + cond_channels, H, W) images, then the condition's channels
                 cond:torch.Tensor, # (B,) z for PFGM (raw for positional, log taken for fourier), or σ/t for others
                 labels:torch.Tensor|None=None, # (B,) class labels of a class-conditional network
                ):
         "The field (v_x, v_z) with the PFGM head, else an image-shaped output."
+        if x.shape[1] != self.num_channels + self.cond_channels:
+            raise ValueError(f"the network takes {self.num_channels} image + {self.cond_channels} condition channels, "
+                             f"not {x.shape[1]}" + (": give the observation (chapter 02d's ImageInput)" if self.cond_channels else ""))
         temb = self.cond(cond, labels)
         if not self.centered: x = 2 * x - 1
-        pyramid = x
+        pyramid = x[:, :self.num_channels]            # the input pyramids see the image alone
         skips = [self.conv_in(x)]
         for level in self.down:
             for i, block in enumerate(level.blocks):
@@ -475,6 +481,7 @@ def create_model(config, # a seed-compatible ConfigDict (see `pfgm_nb.configs`)
                  num_classes:int=0, # > 0: class-conditional
                  device='cpu', # where to put the parameters
                  scale_by_sigma:bool|None=None, # divide the output by the conditioning σ; None: model.scale_by_sigma
+                 cond_channels:int=0, # extra input channels for an observation at the output's size (U-Nets only)
                 )->nn.Module:
     "Build the network a config describes, with the head and conditioning a method asks for."
     m, data = config.model, config.data
@@ -488,8 +495,9 @@ def create_model(config, # a seed-compatible ConfigDict (see `pfgm_nb.configs`)
                      num_res_blocks=m.num_res_blocks, attn_resolutions=tuple(m.attn_resolutions), dropout=m.dropout,
                      fir=m.fir, fir_kernel=tuple(m.fir_kernel), resblock_type=m.resblock_type, progressive=m.progressive,
                      progressive_input=m.progressive_input, progressive_combine=m.progressive_combine,
-                     skip_rescale=m.skip_rescale, init_scale=m.init_scale, centered=data.centered, **common)
+                     skip_rescale=m.skip_rescale, init_scale=m.init_scale, centered=data.centered, cond_channels=cond_channels, **common)
     elif m.name == 'mlp':
+        if cond_channels: raise ValueError("image conditioning (training.task) needs a U-Net: set model.name='ddpmpp' or 'ncsnpp'")
         dim = data.get('dim', 0) or data.num_channels * data.image_size**2
         net = MLPField(dim, hidden=m.hidden, depth=m.depth, nf=m.nf, **common)
     else:
@@ -630,10 +638,21 @@ def checkpoint_dict(model:nn.Module, # the (unwrapped) network
                     ema_state:dict, # {decay, num_updates, shadow_params} with shadow_params in our order
                     step:int, # training step
                     **extra)->dict: # {optimizer, model, ema, step, ...} as the original lays it out
-    "A checkpoint in the original layout and parameter order."
+    "A checkpoint in the original layout and parameter order; a network that reads an observation records its `cond_channels`."
     ema_out = dict(ema_state, shadow_params=to_original_order(list(ema_state['shadow_params']), original_order(model, True)))
     optim_out = permute_optimizer_state(optimizer_state, original_order(model, False), to_original=True)
+    if channels := getattr(model, 'cond_channels', 0): extra = dict(extra, cond_channels=int(channels))   # trained on a task's pairs
     return dict(optimizer=optim_out, model=model_state(model), ema=ema_out, step=int(step), **extra)
+
+# %% ../nbs/02_models.ipynb #5cded495
+def check_condition_channels(ckpt:dict, # a checkpoint as read
+                             model:nn.Module, # the network it is about to be loaded into
+                            ):
+    "Refuse a checkpoint whose network read another number of observation channels than `model` reads."
+    saved, ours = int(ckpt.get('cond_channels', 0)), int(getattr(model, 'cond_channels', 0))
+    if saved != ours:
+        raise ValueError(f"its network reads {saved} observation channel(s) beside the image and this config's reads {ours}: "
+                         "load it with the config that trained it (the same training.task)")
 
 # %% ../nbs/02_models.ipynb #00055415
 def ema_from_checkpoint(ckpt:dict, model:nn.Module)->dict: # {decay, num_updates, shadow_params} in our order
@@ -682,6 +701,7 @@ def load_original_checkpoint(path, # an original PFGM/score_sde checkpoint, or o
     state = ckpt.get('model', ckpt) if isinstance(ckpt, dict) else None
     if not isinstance(state, dict): raise ValueError(f"checkpoint {path} holds no state_dict under 'model'")
     try:
+        check_condition_channels(ckpt, model)
         load_model_state(model, state)
         if use_ema:
             shadow = ema_from_checkpoint(ckpt, model)['shadow_params']

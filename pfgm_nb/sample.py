@@ -6,11 +6,13 @@
 __all__ = ['to_centered', 'sample_batches', 'Preview']
 
 # %% ../nbs/04_sample_eval.ipynb #0d80664a
+import dataclasses
 import math
 
 import numpy as np
 import torch
 
+from .conditioning import Trained, data_pairs
 from .data import save_image_grid, to_uint8_nhwc
 from .workdir import Hook, due
 
@@ -27,6 +29,7 @@ def sample_batches(method, model, # a method (chapter 02b) and its network
                    num_classes:int=0, # > 0: labels 0, 1, ..., num_classes−1 in turn
                    progress:bool=False, callback=None, # a progress bar; the solver's per-step callback
                    guide=None, # autoguidance's weaker network (`Method.sample`), or None
+                   condition=None, # a condition with one observation per sample (chapter 02d), sliced batch by batch
                   )->dict: # samples (finite ones, CPU float32, in [-1, 1] space), nfe per batch, nonfinite count
     "Draw n samples in batches; keep the non-finite ones out and count them."
     kept, nfes, nonfinite = [], [], 0
@@ -34,7 +37,8 @@ def sample_batches(method, model, # a method (chapter 02b) and its network
         size = min(batch_size, n - first)
         labels = (torch.arange(first, first + size) % num_classes) if num_classes else None
         x, nfe = method.sample(model, size, shape, generator=generator, device=device, labels=labels, progress=progress,
-                               callback=callback, guide=guide)
+                               callback=callback, guide=guide,
+                               condition=None if condition is None else dataclasses.replace(condition, y=condition.y[first:first + size]))
         x = to_centered(x.float().cpu(), centered)
         finite = torch.isfinite(x.flatten(1)).all(1)
         kept.append(x[finite]); nfes.append(nfe); nonfinite += int((~finite).sum())
@@ -42,7 +46,7 @@ def sample_batches(method, model, # a method (chapter 02b) and its network
 
 # %% ../nbs/04_sample_eval.ipynb #12432ada
 class Preview(Hook):
-    "At each snapshot, 25 EMA samples from the method's quick sampler: samples/iter_{step}/sample.png and sample.np."
+    "At each snapshot, 25 EMA samples from the method's quick sampler (a task run: restorations of held-out observations): samples/iter_{step}/sample.png and sample.np."
     def __init__(self, shape:tuple, n:int=25): self.shape, self.n = shape, n
     def step(self, state):
         "At a snapshot step, write the preview (rank 0, image data, `training.snapshot_sampling`)."
@@ -50,9 +54,11 @@ class Preview(Hook):
         if state.rank != 0 or not tc.snapshot_sampling or len(self.shape) != 3 or not due(state.step, tc.snapshot_freq, tc.n_iters):
             return
         num_classes = state.config.data.num_classes if tc.class_conditional else 0
+        condition = None if state.task is None else Trained(state.task, data_pairs(state.task, state.config.data, 'eval', self.n,
+                                                                               torch.Generator().manual_seed(state.config.seed))[0])
         with state.ema.applied(state.model):
             drawn = sample_batches(state.method.quick(), state.model, self.n, self.shape, self.n,
                                    torch.Generator().manual_seed(state.config.seed), state.device,
-                                   state.config.data.centered, num_classes)
+                                   state.config.data.centered, num_classes, condition=condition)
         save_image_grid(drawn['samples'], state.workdir.preview_image(state.step), nrow=int(math.sqrt(self.n)))
         with open(state.workdir.preview_array(state.step), 'wb') as f: np.save(f, to_uint8_nhwc(drawn['samples']))

@@ -27,6 +27,8 @@ from tqdm import tqdm
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 
+from .conditioning import configured_task, paired
+from .configs import data_shape
 from .data import BatchStream, resolve_device, step_generator, training_data, training_labels
 from .methods import derive_data_fields, eval_mode, get_method
 from .workdir import Hook, Workdir, due, resume, save_checkpoint
@@ -172,6 +174,7 @@ class TrainState:
     skipped: int = 0
     record: dict = field(default_factory=dict)
     stop_requested: bool = False
+    task: object = None # the task whose (y, x) pairs the run trains on (training.task), or None
 
     def log(self, message:str):
         "A line on stderr (rank 0 only), prefixed 'pfgm:'."
@@ -273,7 +276,8 @@ class EvalLoss(Hook):
         batch = next(self.stream.iterate(state.step))[1]
         labels = self.stream.labels_for(state.step) if self.labels is not None else None
         with state.ema.applied(state.model), eval_mode(state.model):
-            loss = state.method.loss(state.model, batch, gather_rows(batch),
+            net = state.model if state.task is None else paired(state.model, state.task, batch, step_generator(state.config.seed, state.step, state.rank, 8))
+            loss = state.method.loss(net, batch, gather_rows(batch),
                                      step_generator(state.config.seed, state.step, state.rank, 4), labels=labels)
         return float(loss)
 
@@ -409,7 +413,8 @@ def train_step(state:TrainState, batch:torch.Tensor, labels=None):
     charges = gather_rows(batch)
     if labels is not None and cfg.training.get('p_uncond', 0.0):          # no generator on an unconditional step
         labels = drop_labels(labels, cfg.training.p_uncond, step_generator(cfg.seed, index, state.rank, 6))
-    loss = state.method.loss(state.net, batch, charges, step_generator(cfg.seed, index, state.rank, 2), labels=labels)
+    net = state.net if state.task is None else paired(state.net, state.task, batch, step_generator(cfg.seed, index, state.rank, 7))
+    loss = state.method.loss(net, batch, charges, step_generator(cfg.seed, index, state.rank, 2), labels=labels)
     state.optimizer.zero_grad(set_to_none=True)
     loss.backward()
     state.step, state.loss, state.n_charges = index + 1, loss.item(), len(charges)
@@ -434,11 +439,12 @@ def default_hooks(config, progress:bool=True)->list:
 # %% ../nbs/03_train.ipynb #7813321e
 def start_run(config, workdir:Workdir, method, device, rank:int, world:int)->TrainState:
     "Build the network, optimiser and EMA, and resume from the workdir: the state a run starts from."
+    task = configured_task(config.training, data_shape(config))   # refused here if unknown, before a network is built
     torch.manual_seed(config.seed)
     model = method.network(config, device).train()
     optimizer = make_optimizer(model.parameters(), config.optim)
     ema = EMA(model, config.model.ema_rate)
-    state = TrainState(config, workdir, method, model, model, optimizer, ema, device, rank, world)
+    state = TrainState(config, workdir, method, model, model, optimizer, ema, device, rank, world, task=task)
     if rank == 0: state.start_step = resume(workdir, model, optimizer, ema, report=state.log)
     if world > 1: dist.barrier()       # rank 0 has set bad files aside; the others now find the same checkpoint
     if rank != 0: state.start_step = resume(workdir, model, optimizer, ema, report=lambda msg: None)

@@ -17,8 +17,8 @@ from pathlib import Path
 import torch
 from fastcore.basics import patch
 
-from .models import (checkpoint_dict, ema_from_checkpoint, load_model_state, optimizer_from_checkpoint,
-                            read_checkpoint)
+from .models import (check_condition_channels, checkpoint_dict, ema_from_checkpoint, load_model_state,
+                            optimizer_from_checkpoint, read_checkpoint)
 
 # %% ../nbs/02c_workdir.ipynb #5b97d0b7
 class Workdir:
@@ -192,6 +192,7 @@ def restore_checkpoint(path, model, optimizer, ema)->int:
     "Load a checkpoint written by `save_checkpoint` (or the original code) into the objects; returns its step."
     ckpt = read_checkpoint(path)
     try:
+        check_condition_channels(ckpt, model)
         load_model_state(model, ckpt['model'])
         optimizer.load_state_dict(optimizer_from_checkpoint(ckpt, model))
         ema.load_state_dict(ema_from_checkpoint(ckpt, model))

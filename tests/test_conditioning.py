@@ -38,3 +38,42 @@ def test_unknown_tasks_and_routes_are_refused_with_the_known_names(digits_run):
     assert res.returncode == 2 and 'choose one of super_resolution, inpainting, denoising' in one_line(res.stderr)
     res = _task_eval(digits_run, '--config.eval.task=inpainting', '--config.eval.task_route=magic')
     assert res.returncode == 2 and 'choose one of replacement, posterior, projection, hijack' in one_line(res.stderr)
+
+
+# The trained route: a preset that trains on a task's pairs, its checkpoint, its preview and its evaluation.
+@pytest.fixture(scope='module')
+def sr_run(tmp_path_factory):
+    return train_run(tmp_path_factory.mktemp('sr4'), 'pfgmpp/digits_sr4', '--config.training.snapshot_sampling=True', steps=4, snapshot=4)
+
+
+def test_a_run_trained_on_pairs_records_its_channels_and_restores_its_own_task(sr_run):
+    from conftest import load
+    run = Workdir(sr_run)
+    ckpt = load(run.checkpoint(4))
+    assert ckpt['cond_channels'] == 1
+    assert [tuple(v.shape[:2]) for v in ckpt['model'].values() if v.ndim == 4 and v.shape[1] == 2] == [(32, 2)]   # conv_in only
+    assert run.preview_image(4).exists()                  # the preview restores held-out observations
+    res = _task_eval(sr_run)                                 # no eval.task: the run's own, by the trained route
+    assert res.returncode == 0, res.stderr[-3000:]
+    report = last_report(res)
+    assert (report['task'], report['route'], report['task_nfe']) == ('super_resolution', 'trained', 7.0), report
+    for key in ('psnr', 'consistency', 'baseline_psnr', 'accuracy', 'baseline_accuracy', 'fd'): assert key in report, report
+    assert all(run.eval_files().task_grid(1, kind).exists() for kind in ('inputs', 'outputs', 'truth'))
+
+
+def test_a_trained_run_refuses_another_task_and_the_training_free_routes(sr_run):
+    res = _task_eval(sr_run, '--config.eval.task=inpainting')
+    assert res.returncode == 2 and "trained on training.task='super_resolution'" in one_line(res.stderr)
+    res = _task_eval(sr_run, '--config.eval.task_route=replacement')
+    assert res.returncode == 2 and 'restores by the trained route' in one_line(res.stderr)
+
+
+def test_the_trained_route_needs_a_run_trained_on_pairs(digits_run, tmp_path):
+    res = _task_eval(digits_run, '--config.eval.task=inpainting', '--config.eval.task_route=trained')
+    assert res.returncode == 2 and "needs a network trained on the task's pairs" in one_line(res.stderr)
+    res = pfgm_main('--config', 'poisson/digits', '--mode', 'train', '--workdir', tmp_path / 'pfgm',
+                    '--config.training.task=inpainting', '--config.training.n_iters=2', timeout=300)
+    assert res.returncode == 2 and 'PFGM (D = 1) cannot train on' in one_line(res.stderr)
+    res = pfgm_main('--config', 'pfgmpp/digits_d128', '--mode', 'train', '--workdir', tmp_path / 'bad',
+                    '--config.training.task=deblur', '--config.training.n_iters=2', timeout=300)
+    assert res.returncode == 2 and "training.task='deblur': choose one of" in one_line(res.stderr)
