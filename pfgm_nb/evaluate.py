@@ -25,8 +25,8 @@ import numpy as np
 import torch
 from cleanfid import fid as cleanfid_fid
 
-from .conditioning import (TASK_SETTINGS, Hijack, Posterior, Projection, Replacement, Trained, configured_task, data_pairs,
-                                  paired)
+from .conditioning import (TASK_SETTINGS, Hijack, Posterior, Projection, Replacement, Resampled, Trained, configured_task,
+                                  data_pairs, paired)
 from .configs import data_shape
 from .data import (TOYS_2D, digits_split, load_dataset, load_digits_images, resolve_device, save_image_grid,
                           to_uint8_nhwc, training_data, training_labels)
@@ -584,7 +584,7 @@ def psnr(images:torch.Tensor, truth:torch.Tensor)->float: # dB, the mean over im
 
 # %% ../nbs/04a_metrics.ipynb #f6c8562f
 ROUTES = {'replacement': Replacement, 'posterior': Posterior, 'projection': Projection, 'hijack': Hijack,
-          'trained': Trained}   # eval.task_route
+          'resample': Resampled, 'trained': Trained}   # eval.task_route
 
 def eval_task(config, shape:tuple)->tuple: # (task, condition class, route name, its settings)
     "The task and route of an evaluation: a run's own training.task (route 'trained'), else eval.task's; one line for bad ones."
@@ -696,6 +696,10 @@ def run_eval(config, # the experiment's config (with the eval flags)
     wanted = {'likelihood': ev.enable_bpd, 'interpolate': ev.enable_interpolate, 'rescale': ev.enable_rescale}
     missing = [name for name, on in wanted.items() if on and name not in method.supports]
     if missing: raise ValueError(f"{type(method).__name__} does not support {missing} in evaluation (it supports {sorted(method.supports)})")
+    unconditional = [f'eval.{k}' for k in ('enable_sampling', 'enable_bpd', 'show_sampling', 'enable_interpolate', 'enable_rescale') if ev.get(k)]
+    if config.training.get('task', '') and unconditional:
+        raise ValueError(f"this run's network reads an observation (training.task={config.training.task!r}): its evaluation is the "
+                         f"task's restorations (on by default); {', '.join(unconditional)} need an unconditional run: set them False")
     out = workdir.eval_files(eval_folder); out.root.mkdir(parents=True, exist_ok=True)
     guide, reports = load_guide(config, device), []
     for k, path in checkpoints:

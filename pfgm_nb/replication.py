@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['RECORD_PARAMS', 'trained', 'run_folder', 'd_name', 'method_runs', 'sample_quality', 'sweep', 'mean_std', 'verdict',
-           'likelihood', 'record_code', 'record_hash', 'write_record', 'read_record']
+           'likelihood', 'restoration_quality', 'record_code', 'record_hash', 'write_record', 'read_record']
 
 # %% ../nbs/06_replication.ipynb #9f19bcb8
 import dataclasses
@@ -17,9 +17,10 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 
+from .conditioning import Trained, configured_task, data_pairs
 from .configs import config_from_json, data_shape, get_config
-from .data import resolve_device
-from .evaluate import bpd_report, score_samples
+from .data import resolve_device, training_labels
+from .evaluate import bpd_report, digits_classifier, psnr, score_samples
 from .methods import get_method, load_network
 from .solvers import SolverGaveUp
 from .train import Workdir, train
@@ -113,6 +114,25 @@ def likelihood(config, method, model, # from `trained`
     try: report = bpd_report(method, model, config, torch.Generator().manual_seed(seed), resolve_device(device), max_nfe)
     except SolverGaveUp as gave_up: return dict(gave_up=True, bpd_nfe=gave_up.max_nfe, seconds=time.perf_counter() - start)
     return dict(report, gave_up=False, seconds=time.perf_counter() - start)
+
+# %% ../nbs/06_replication.ipynb #62fa62ac
+def restoration_quality(config, method, model, # from `trained`: a run trained on a task's pairs (training.task)
+                        n:int=197, seed:int=0, device:str='cpu', # held-out digits to restore, the draws' seed, where
+                       )->dict:
+    "Restore the first n held-out digits from their observations by the trained route: nfe, psnr, consistency, accuracy."
+    shape = data_shape(config)
+    task = configured_task(config.training, shape)
+    if task is None or config.data.dataset != 'digits':
+        raise ValueError("restoration_quality measures a digits run trained on a task's pairs (training.task, e.g. pfgmpp/digits_sr4)")
+    generator = torch.Generator().manual_seed(seed)
+    y, truth = data_pairs(task, config.data, 'eval', n, generator)
+    out, nfe = method.sample(model, len(y), shape, generator=generator, device=resolve_device(device),
+                             condition=Trained(task, y.to(resolve_device(device))))
+    restored, labels = out.float().cpu().clamp(-1, 1), training_labels(config.data, 'eval')[:len(y)]
+    with torch.no_grad(): read = digits_classifier()(restored.flatten(1).double()).argmax(1)
+    residual = (task.A(out.double().cpu()) - y.double()).flatten(1).norm(dim=1) / y.double().flatten(1).norm(dim=1)
+    return dict(seed=seed, nfe=int(nfe), psnr=psnr(restored, truth), consistency=float(residual.mean()),
+                accuracy=float((read == labels).double().mean()))
 
 # %% ../nbs/06_replication.ipynb #6d594252
 RECORD_PARAMS = ('digits_steps', 'toy_steps', 'n_samples', 'seeds', 'tolerances', 'euler_steps', 'heun_steps', 'dpm_steps',

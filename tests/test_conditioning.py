@@ -77,3 +77,19 @@ def test_the_trained_route_needs_a_run_trained_on_pairs(digits_run, tmp_path):
     res = pfgm_main('--config', 'pfgmpp/digits_d128', '--mode', 'train', '--workdir', tmp_path / 'bad',
                     '--config.training.task=deblur', '--config.training.n_iters=2', timeout=300)
     assert res.returncode == 2 and "training.task='deblur': choose one of" in one_line(res.stderr)
+
+
+def test_a_score_sde_trains_on_pairs_and_restores_by_the_trained_route(tmp_path):
+    run = train_run(tmp_path / 'vp_denoise', 'vp/digits', '--config.training.task=denoising', '--config.training.task_sigma=0.3',
+                    steps=2, snapshot=2)
+    res = pfgm_main('--mode', 'eval', '--workdir', run, '--config.eval.num_samples=8', '--config.eval.batch_size=8',
+                    '--config.sampling.ode_solver=forward_euler', '--config.sampling.N=5', timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    report = last_report(res)
+    assert (report['task'], report['route']) == ('denoising', 'trained'), report
+    assert report['task_nfe'] == 5, report           # five Euler steps of the probability-flow ODE, on the network reading y
+
+
+def test_a_trained_run_refuses_the_unconditional_evaluations(sr_run):
+    res = _task_eval(sr_run, '--config.eval.enable_sampling')
+    assert res.returncode == 2 and 'eval.enable_sampling need an unconditional run' in one_line(res.stderr)
