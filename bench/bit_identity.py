@@ -40,8 +40,13 @@ def flat(values:dict, prefix:str='')->dict:
     return out
 
 
+MISSING = '—'   # the digest shown for an item one tree lacks
+
 def compared(a, b)->tuple: # (shown before, shown after, verdict)
     "A preset's configs agree on every field both trees have (fields a tree added are listed, not counted); digests as they are."
+    if MISSING in (a, b):                                     # an item only one tree has (a new preset): not compared
+        shown = lambda v: v if v == MISSING or not isinstance(v, dict) else digest(v)
+        return shown(a), shown(b), 'new' if a == MISSING else 'only before'
     if not (isinstance(a, dict) and isinstance(b, dict)): return a, b, 'same' if a == b else 'DIFFERENT'
     common = sorted(set(a) & set(b))
     same = all(a[k] == b[k] for k in common)
@@ -113,12 +118,14 @@ def main():
         subprocess.run(['tar', '-x', '-C', old], input=archive.stdout, check=True)
         before, after = run_tree(old, args.steps), run_tree(None, args.steps)
     rows = sorted(set(before) | set(after))
-    width, differing = max(map(len, rows)), []
+    width, differing, unmatched = max(map(len, rows)), [], []
     for key in rows:
-        a, b, verdict = compared(before.get(key, '—'), after.get(key, '—'))
+        a, b, verdict = compared(before.get(key, MISSING), after.get(key, MISSING))
         print(f"{key:<{width}}  {a:<26} {b:<26} {verdict}")
         if verdict.startswith('DIFFERENT'): differing.append(key)
-    print(f"\n{len(rows) - len(differing)} of {len(rows)} identical to {args.against}" +
+        if verdict in ('new', 'only before'): unmatched.append(key)
+    print(f"\n{len(rows) - len(differing) - len(unmatched)} of {len(rows) - len(unmatched)} identical to {args.against}"
+          + (f" ({len(unmatched)} in one tree only)" if unmatched else '') +
           (f"; differing: {differing}" if differing else ''))
     sys.exit(1 if differing else 0)
 
