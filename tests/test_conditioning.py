@@ -1,6 +1,9 @@
-"""Conditioning on an image from the command line (issue 25): `pfgm-main --mode eval --config.eval.task=...` restores
-held-out digits from observations with a trained unconditional run, writes the inputs / outputs / truth grids and a
-metrics row; unknown tasks and routes are refused in one line with the known names."""
+"""Conditioning on an image from the command line (issue 25). Training-free: `pfgm-main --mode eval
+--config.eval.task=...` restores held-out digits from observations with a trained unconditional run, writes the inputs /
+outputs / truth grids and a metrics row; unknown tasks and routes are refused in one line with the known names.
+Trained: a run with `training.task` (the `pfgmpp/digits_sr4` preset, a score SDE on denoising pairs) records its
+observation channels in the checkpoint, previews restorations, is evaluated by the trained route on its own task, and
+refuses other tasks, the training-free routes and the unconditional evaluations; PFGM refuses to train on a task."""
 import pytest
 
 from conftest import last_report, pfgm_main
