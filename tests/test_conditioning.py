@@ -74,12 +74,11 @@ def test_a_trained_run_refuses_another_task_and_the_training_free_routes(sr_run)
 def test_the_trained_route_needs_a_run_trained_on_pairs(digits_run, tmp_path):
     res = _task_eval(digits_run, '--config.eval.task=inpainting', '--config.eval.task_route=trained')
     assert res.returncode == 2 and "needs a network trained on the task's pairs" in one_line(res.stderr)
-    res = pfgm_main('--config', 'poisson/digits', '--mode', 'train', '--workdir', tmp_path / 'pfgm',
-                    '--config.training.task=inpainting', '--config.training.n_iters=2', timeout=300)
-    assert res.returncode == 2 and 'PFGM (D = 1) cannot train on' in one_line(res.stderr)
-    res = pfgm_main('--config', 'pfgmpp/digits_d128', '--mode', 'train', '--workdir', tmp_path / 'bad',
-                    '--config.training.task=deblur', '--config.training.n_iters=2', timeout=300)
-    assert res.returncode == 2 and "training.task='deblur': choose one of" in one_line(res.stderr)
+    for preset, task, refusal in (('poisson/digits', 'inpainting', 'PFGM (D = 1) cannot train on'),
+                                  ('pfgmpp/digits_d128', 'deblur', "training.task='deblur': choose one of")):
+        res = pfgm_main('--config', preset, '--mode', 'train', '--workdir', tmp_path / task, f'--config.training.task={task}',
+                        '--config.training.n_iters=2', timeout=300)
+        assert res.returncode == 2 and refusal in one_line(res.stderr)
 
 
 def test_a_score_sde_trains_on_pairs_and_restores_by_the_trained_route(tmp_path):
