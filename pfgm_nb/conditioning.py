@@ -400,9 +400,12 @@ class Condition:
     def steer(self, method): return None                           # steer(estimate) -> the estimate the sampler steps with
     def finish(self, x): return x                                  # the samples from the sampler's end state
     def clean(self, like:torch.Tensor)->torch.Tensor: return self.task.coords_of(self.y.to(like))   # Vᵀx₀ (n, k)
+    def check_count(self, x:torch.Tensor):
+        "One observation per sample, or one line saying so."
+        if len(self.y) != len(x): raise ValueError(f"{len(self.y)} observations for {len(x)} samples: give one per sample")
     def sample(self, method, model, x, *, labels=None, generator=None, callback=None, progress=False):
         "Samples under the condition from prior draws `x`, and the network evaluations spent: (samples, nfe)."
-        if len(self.y) != len(x): raise ValueError(f"{len(self.y)} observations for {len(x)} samples: give one per sample")
+        self.check_count(x)
         estimate = Counted(method.estimator(model, labels))
         x, start = self.start(method, x, generator)
         out, nfe = method.run_conditioned(model, x, adjust=self.adjust(method, estimate, generator), steer=self.steer(method),
@@ -532,7 +535,7 @@ class Trained(Condition):
     feeds_network = True # `Method.sample` lets a network that reads an observation run under this condition only
     def sample(self, method, model, x, *, labels=None, generator=None, callback=None, progress=False):
         "Samples from prior draws `x` with the network reading the observations: (samples, nfe)."
-        if len(self.y) != len(x): raise ValueError(f"{len(self.y)} observations for {len(x)} samples: give one per sample")
+        self.check_count(x)
         with eval_mode(model):
             return method.integrate(ImageInput(model, self.task.lift(self.y.to(x))), x, labels=labels, generator=generator,
                                     callback=callback, progress=progress)

@@ -9,8 +9,8 @@ __all__ = ['INCEPTION_FILE', 'KID_NOTE', 'ROUTES', 'GUIDE_MUST_MATCH', 'inceptio
            'w2_distance', 'gaussians8_nll', 'log_likelihood', 'bits_per_dim', 'slerp', 'pixel_metrics',
            'reference_images', 'score_samples', 'bpd_summary', 'EvalContext', 'bpd_report', 'latent_grids',
            'loss_report', 'trajectory_figure', 'eval_labels', 'LabelMap', 'sampling_report', 'eval_config',
-           'checkpoint_hint', 'eval_checkpoints', 'psnr', 'eval_task', 'task_report', 'load_guide',
-           'evaluate_checkpoint', 'run_eval']
+           'checkpoint_hint', 'eval_checkpoints', 'psnr', 'eval_task', 'restoration_scores', 'task_report',
+           'load_guide', 'evaluate_checkpoint', 'run_eval']
 
 # %% ../nbs/04a_metrics.ipynb #3cb223fb
 import dataclasses
@@ -619,6 +619,22 @@ def _restore(ctx:EvalContext, condition_class, settings:dict, y:torch.Tensor)->t
         outputs.append(x.float().cpu()); nfes.append(nfe)
     return torch.cat(outputs), nfes
 
+# %% ../nbs/04a_metrics.ipynb #471d1c32
+def restoration_scores(raw:torch.Tensor, # (n, C, H, W) restorations as sampled (unclamped), in model space
+                       truth:torch.Tensor, # (n, C, H, W) the images observed
+                       y:torch.Tensor, # their observations
+                       task, # the measurement (chapter 02d)
+                       labels:torch.Tensor|None=None, # the digits' true labels: adds the classifier's accuracy
+                      )->dict: # psnr (of the clamped images), consistency (of the raw ones), accuracy (with labels)
+    "How well restorations match the truth and their observations: PSNR, mean ‖A(x̂) − y‖/‖y‖, the digit classifier's accuracy."
+    images, y64 = raw.float().cpu().clamp(-1, 1), y.double().cpu()
+    error = (task.A(raw.double().cpu()) - y64).flatten(1).norm(dim=1) / y64.flatten(1).norm(dim=1).clamp_min(1e-12)
+    scores = dict(psnr=psnr(images, truth), consistency=float(error.mean()))
+    if labels is not None:
+        with torch.no_grad(): read = digits_classifier()(images.flatten(1).double()).argmax(1)
+        scores['accuracy'] = float((read == labels).double().mean())
+    return scores
+
 # %% ../nbs/04a_metrics.ipynb #f1790dee
 def task_report(ctx:EvalContext)->dict:
     "Restore held-out data from eval.task's observations: inputs / outputs / truth grids, PSNR, consistency, digit metrics, and the baseline's."
@@ -628,15 +644,13 @@ def task_report(ctx:EvalContext)->dict:
     raw, nfes = _restore(dataclasses.replace(ctx, task=task), condition_class, settings, y.float())
     restored = raw.clamp(-1, 1)                                     # as images; consistency is the sampler's own
     baseline = task.baseline(y.float(), truth.float().mean(0)).clamp(-1, 1)
-    error = (task.A(raw.double()) - y.double()).flatten(1).norm(dim=1) / y.double().flatten(1).norm(dim=1).clamp_min(1e-12)
-    report = dict(task=ev.task or config.training.task, route=route, task_nfe=float(np.mean(nfes)), psnr=psnr(restored, truth), consistency=float(error.mean()),
-                  baseline_psnr=psnr(baseline, truth))
-    if config.data.dataset == 'digits':
-        labels, classify = training_labels(config.data, 'eval')[:len(truth)], digits_classifier()
-        read = lambda images: classify(images.flatten(1).double()).argmax(1)
-        with torch.no_grad(): report.update(accuracy=float((read(restored) == labels).double().mean()),
-                                            baseline_accuracy=float((read(baseline) == labels).double().mean()))
-        report['fd'] = digits_metrics(restored)['fd_digits']
+    digits = config.data.dataset == 'digits'
+    labels = training_labels(config.data, 'eval')[:len(truth)] if digits else None
+    ours, base = restoration_scores(raw, truth, y, task, labels), restoration_scores(baseline, truth, y, task, labels)
+    report = dict(task=ev.task or config.training.task, route=route, task_nfe=float(np.mean(nfes)), psnr=ours['psnr'],
+                  consistency=ours['consistency'], baseline_psnr=base['psnr'])
+    if digits:
+        report.update(accuracy=ours['accuracy'], baseline_accuracy=base['accuracy'], fd=digits_metrics(restored)['fd_digits'])
     if len(ctx.shape) == 3:
         for kind, images in (('inputs', baseline), ('outputs', restored), ('truth', truth)): save_image_grid(images[:64], ctx.out.task_grid(ctx.k, kind))
     return report

@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 from .conditioning import Trained, configured_task, data_pairs
 from .configs import config_from_json, data_shape, get_config
 from .data import resolve_device, training_labels
-from .evaluate import bpd_report, digits_classifier, psnr, score_samples
+from .evaluate import bpd_report, restoration_scores, score_samples
 from .methods import get_method, load_network
 from .solvers import SolverGaveUp
 from .train import Workdir, train
@@ -128,11 +128,7 @@ def restoration_quality(config, method, model, # from `trained`: a run trained o
     y, truth = data_pairs(task, config.data, 'eval', n, generator)
     out, nfe = method.sample(model, len(y), shape, generator=generator, device=resolve_device(device),
                              condition=Trained(task, y.to(resolve_device(device))))
-    restored, labels = out.float().cpu().clamp(-1, 1), training_labels(config.data, 'eval')[:len(y)]
-    with torch.no_grad(): read = digits_classifier()(restored.flatten(1).double()).argmax(1)
-    residual = (task.A(out.double().cpu()) - y.double()).flatten(1).norm(dim=1) / y.double().flatten(1).norm(dim=1)
-    return dict(seed=seed, nfe=int(nfe), psnr=psnr(restored, truth), consistency=float(residual.mean()),
-                accuracy=float((read == labels).double().mean()))
+    return dict(seed=seed, nfe=int(nfe), **restoration_scores(out, truth, y, task, training_labels(config.data, 'eval')[:len(y)]))
 
 # %% ../nbs/06_replication.ipynb #6d594252
 RECORD_PARAMS = ('digits_steps', 'toy_steps', 'n_samples', 'seeds', 'tolerances', 'euler_steps', 'heun_steps', 'dpm_steps',
