@@ -4,13 +4,13 @@
 
 # %% auto #0
 __all__ = ['INCEPTION_FILE', 'KID_NOTE', 'ROUTES', 'GUIDE_MUST_MATCH', 'inception_model', 'image_features', 'feature_stats',
-           'frechet_distance', 'fd_sample_note', 'kid_notes', 'kernel_distance', 'fid_kid', 'load_reference_stats',
-           'inception_probs', 'inception_score', 'digits_classifier', 'digits_features', 'digits_metrics',
-           'w2_distance', 'gaussians8_nll', 'log_likelihood', 'bits_per_dim', 'slerp', 'pixel_metrics',
-           'reference_images', 'score_samples', 'bpd_summary', 'EvalContext', 'bpd_report', 'latent_grids',
-           'loss_report', 'trajectory_figure', 'eval_labels', 'LabelMap', 'sampling_report', 'eval_config',
-           'checkpoint_hint', 'eval_checkpoints', 'psnr', 'eval_task', 'restoration_scores', 'task_report',
-           'load_guide', 'evaluate_checkpoint', 'run_eval']
+           'frechet_distance', 'fd_sample_note', 'fd_extrapolated', 'kid_notes', 'kernel_distance', 'fid_kid',
+           'load_reference_stats', 'inception_probs', 'inception_score', 'digits_classifier', 'digits_features',
+           'digits_metrics', 'w2_distance', 'gaussians8_nll', 'log_likelihood', 'bits_per_dim', 'slerp',
+           'pixel_metrics', 'reference_images', 'score_samples', 'bpd_summary', 'EvalContext', 'bpd_report',
+           'latent_grids', 'loss_report', 'trajectory_figure', 'eval_labels', 'LabelMap', 'sampling_report',
+           'eval_config', 'checkpoint_hint', 'eval_checkpoints', 'psnr', 'eval_task', 'restoration_scores',
+           'task_report', 'load_guide', 'evaluate_checkpoint', 'run_eval']
 
 # %% ../nbs/04a_metrics.ipynb #3cb223fb
 import dataclasses
@@ -98,6 +98,22 @@ def fd_sample_note(n:int, dim:int)->str|None:
     if n > dim: return None
     return (f"only {n} samples for {dim} features: their covariance is singular, so the Fréchet distance is biased "
             f"upward and unreliable; use more than {dim} samples (thousands for a stable number)")
+
+# %% ../nbs/04a_metrics.ipynb #1ce8953d
+def fd_extrapolated(gen_feats:np.ndarray, # features of the n samples
+                    ref_stats:tuple, # the reference (mu, sigma)
+                    counts=None, # subset sizes to fit; default 8 sizes from n/4 to n
+                    seed:int=0)->dict: # {'fd_inf', 'slope', 'counts', 'fds'}
+    "FD extrapolated to infinitely many samples (Chong & Forsyth 2020): the intercept of FD at random subsets of n_i samples against 1/n_i."
+    n = len(gen_feats)
+    counts = np.unique(np.linspace(n // 4, n, 8).astype(int)) if counts is None else np.asarray(counts, dtype=int)
+    if len(counts) < 2 or counts.min() < 2 or counts.max() > n:
+        raise ValueError(f"fd_extrapolated needs at least two subset sizes between 2 and the {n} samples given, got {counts.tolist()}")
+    rng = np.random.default_rng(seed)
+    fds = np.array([frechet_distance(*feature_stats(gen_feats[rng.choice(n, count, replace=False)]), *ref_stats)
+                    for count in counts])
+    slope, fd_inf = np.polyfit(1 / counts, fds, 1)
+    return dict(fd_inf=float(fd_inf), slope=float(slope), counts=counts.tolist(), fds=fds.tolist())
 
 # %% ../nbs/04a_metrics.ipynb #3ffa3121
 KID_NOTE = ("KID is an unbiased estimate of a squared distance: below 0 it is 0 within its noise (the two sets cannot be "

@@ -1,5 +1,5 @@
 """Command-line behaviour that a notebook cannot hold: installed console scripts, exit codes, README in step."""
-import json, pathlib, subprocess, sys
+import json, os, pathlib, subprocess, sys
 
 import pytest
 
@@ -48,11 +48,17 @@ def test_demo_runs_the_papermill_path_and_writes_metrics(tmp_path):
     res = run(sys.executable, 'scripts/demo.py', '--out', str(out), '--n_iters', '100', '--num_samples', '20')
     assert res.returncode == 0, res.stderr[-3000:]
     metrics = json.loads((out / 'metrics.json').read_text())
-    keys = {'fd_digits', 'kid_pixels', 'classifier_confidence', 'copy_fraction', 'nfe', 'train_seconds', 'sample_seconds'}
+    keys = {'fd_digits', 'fd_inf', 'kid_pixels', 'classifier_confidence', 'copy_fraction', 'nfe', 'train_seconds',
+            'sample_seconds'}
     assert set(metrics) == {'pfgm', 'pfgmpp', 'held_out_digits'} and all(keys <= set(metrics[m]) for m in ('pfgm', 'pfgmpp'))
     assert metrics['pfgm']['network'] == 'ncsnpp' and metrics['pfgm']['sets'] == 1 and metrics['pfgm']['count'] == 20
     assert 0 < metrics['held_out_digits']['fd_digits'] < 5 and metrics['held_out_digits']['copy_fraction'] < 0.05
     assert metrics['pfgmpp']['nfe'] == 35
+    assert metrics['pfgm']['train_jobs'] == 2 and metrics['pfgm']['precision'] == 'auto'   # the two trainings ran at once
+    threads = max(1, (os.cpu_count() or 1) // 2)
+    for name in ('pfgm', 'pfgmpp'):                                                        # each on its share of the threads
+        log = (out / f'train_{name}.log').read_text()
+        assert 'training_loss' in log and f'{threads} CPU threads' in log, log[-2000:]
     for name in ('samples_pfgm.png', 'samples_pfgmpp.png', 'field_lines.png', 'train_job_pfgm.ipynb', 'train_job_pfgmpp.ipynb'):
         assert (out / name).stat().st_size > 1000, name
     executed = json.loads((out / 'train_job_pfgm.ipynb').read_text())
