@@ -7,13 +7,16 @@ autocast, compiled, both, and channels-last (NHWC) memory ('cl') with fp32 eager
 row prints s/step, effective GFLOP/s, its ratio to the fp32 and the bf16 floor, and its speed-up on the baseline.
 Compilation time is printed apart (inductor caches compiled code, so a second run pays a few seconds). The same for
 one sampling pass (a batch of network evaluations without gradients, as RK45 or Heun make them).
+Then the thread setting (`--jobs 2`, CPU only): the same step in two processes at once, each on half the threads, as
+`make demo` trains; on 2 cores a step's small convolutions keep only ~1.6 threads busy, so two 1-thread jobs get more
+steps per second out of the machine than one 2-thread job, though each step is slower. A throughput row, not a faster step.
 Part 2 (`--methods`) times the real training loop (`pfgm_nb.train.train`) per digits preset.
 
     python bench/train.py                          # part 1 on the CPU, the profile of the baseline and the fastest
     python bench/train.py --methods PFGM VP        # part 2 as well
     python bench/train.py --device cuda
 """
-import argparse, contextlib, json, tempfile, time
+import argparse, contextlib, json, math, os, subprocess, sys, tempfile, time
 
 import torch
 from torch.utils.flop_counter import FlopCounterMode
@@ -134,6 +137,8 @@ def hardware_part(args, device):
                                                   args.profile)
         rows[name] = (first, seconds)
     print_rows('PFGM U-Net training step (poisson/digits, b = 128, B = 1024)', flops, rows, floors, 'step')
+    if args.jobs > 1 and device.type == 'cpu':
+        jobs_part(args, [k for k in settings if not settings[k][1]], rows['fp32 eager'][1] if 'fp32 eager' in rows else math.nan)
     if args.profile:
         fastest = min(rows, key=lambda k: rows[k][1])
         for name in dict.fromkeys(['fp32 eager', fastest]):
@@ -144,6 +149,26 @@ def hardware_part(args, device):
                                               args.reps)
         rows[name] = (first, seconds)
     print_rows(f'sampling pass (one evaluation of {args.sample_batch} samples, no gradients)', flops, rows, floors, 'pass')
+
+
+def jobs_part(args, settings, baseline):
+    "Each setting's step in `args.jobs` processes at once, each on its share of the CPU threads: the machine's steps/s."
+    threads = max(1, (os.cpu_count() or 1) // args.jobs)
+    print(f"\n{args.jobs} jobs at once, {threads} thread(s) each (the same step; the machine's steps/s is their sum)")
+    print(f"{'setting':>14} {'s/step each':>12} {'machine step/s':>15} {'vs one fp32 eager job':>22}")
+    for name in settings:
+        env = dict(os.environ, OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+        jobs = [subprocess.Popen([sys.executable, __file__, '--worker', name, '--steps', str(args.steps)], env=env,
+                                 stdout=subprocess.PIPE, text=True) for _ in range(args.jobs)]
+        seconds = [float(job.communicate()[0].split()[-1]) for job in jobs]
+        rate = sum(1 / s for s in seconds)
+        print(f"{name:>14} {sum(seconds) / len(seconds):12.4f} {rate:15.1f} {rate * baseline:21.2f}x")
+
+
+def worker(args):
+    "One job of `jobs_part`: print the setting's seconds per step."
+    precision, compile, channels_last = SETTINGS[args.worker]
+    print(time_steps('poisson/digits', torch.device('cpu'), precision, compile, channels_last, args.steps)[1])
 
 
 def steps_per_second(preset, steps, device, log_every):
@@ -182,7 +207,10 @@ def main():
     parser.add_argument('--no-profile', dest='profile', action='store_false', help='skip the profiler tables')
     parser.add_argument('--methods', nargs='*', default=[], choices=list(PRESETS), help='part 2: these presets')
     parser.add_argument('--method_steps', type=int, default=200)
+    parser.add_argument('--jobs', type=int, default=2, help='the thread-setting rows: this many jobs at once (1: none)')
+    parser.add_argument('--worker', choices=list(SETTINGS), help=argparse.SUPPRESS)   # one job of those rows
     args = parser.parse_args()
+    if args.worker: return worker(args)
     device = torch.device(args.device)
     hardware_part(args, device)
     if args.methods: methods_part(args)

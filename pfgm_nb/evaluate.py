@@ -263,7 +263,7 @@ def log_likelihood(flow, # (f(s, x), s_start, s_end, prior_logp): a method's `li
     budget = Budget(f"the likelihood ODE at rtol {rtol:g}", s_start, s_end, math.inf if max_nfe is None else max_nfe, patience,
                     "the flow is too stiff there: train longer (a weak or early network often makes it so), loosen "
                     "eval.bpd_rtol/bpd_atol, or raise sampling.max_nfe (or sampling.max_seconds)", max_seconds,
-                    project_seconds=False)   # its steps grow towards the prior: a pace projection overstates it ~3x
+                    project=False)   # its steps grow towards the prior: a pace projection overstates it 3x to 1000x
     def augmented(s, state):                  # dopri5 spends the budget at each evaluation
         with torch.enable_grad():
             x_s = state[0].detach().requires_grad_(True)

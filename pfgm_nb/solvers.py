@@ -132,9 +132,9 @@ class Budget:
                  patience:float=PATIENCE, # seconds before the projected cost is checked (0: from the start)
                  fixes:str=FIXES, # what the give-up line advises
                  max_seconds:float=math.inf, # wall-clock seconds (math.inf: none)
-                 project_seconds:bool=True): # also hold the projected time to max_seconds (False: only the time spent)
+                 project:bool=True): # also hold the projected cost (evaluations, seconds) to the budget (False: only what is spent)
         self.name, self.s_start, self.span, self.max_nfe, self.max_seconds = name, s_start, abs(s_end - s_start), max_nfe, max_seconds
-        self.project_seconds = project_seconds
+        self.project = project
         self.patience, self.fixes, self.nfe, self.reached, self.times = patience, fixes, 0, [], []
         self.start = time.monotonic()
 
@@ -154,14 +154,16 @@ class Budget:
         elapsed = time.monotonic() - self.start
         self.reached.append(max(abs(s - self.s_start), self.reached[-1] if self.reached else 0.0)); self.times.append(elapsed)
         if elapsed < self.patience: return
-        need, seconds = self.projected()
         where = f"after {self.nfe} evaluations ({elapsed:.0f} s) at {100 * self.reached[-1] / self.span:.2g}% of its interval"
+        if not self.project:
+            if elapsed > self.max_seconds:
+                raise self.gave_up(f"{where}: it has run {elapsed:.0f} s, over the budget of {self.max_seconds:g} s (sampling.max_seconds)")
+            return
+        need, seconds = self.projected()
         if need > self.max_nfe:
             pace = "it makes no progress" if math.isinf(need) else f"it needs about {need:.0f} evaluations"
             raise self.gave_up(f"{where}: at that pace {pace}, over the budget of {self.max_nfe}")
-        if not self.project_seconds and elapsed > self.max_seconds:
-            raise self.gave_up(f"{where}: it has run {elapsed:.0f} s, over the budget of {self.max_seconds:g} s (sampling.max_seconds)")
-        if self.project_seconds and max(seconds, elapsed) > self.max_seconds:
+        if max(seconds, elapsed) > self.max_seconds:
             raise self.gave_up(f"{where}: at that pace it takes about {max(seconds, elapsed):.0f} s, over the budget of "
                                f"{self.max_seconds:g} s (sampling.max_seconds)")
 
