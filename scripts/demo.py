@@ -8,13 +8,13 @@ samples), both against the 1600 training digits; and FD extrapolated to infinite
 `fd_extrapolated`), whose real-data floor is 0 (the held-out digits' own, from only 197, is rough: the 1/n line is fitted
 at 100-197 samples, below the 128 feature dimensions).
 
-The two trainings run at once, each on half the CPU's threads (--jobs 2, the default). On 2 cores that is ~1.5x the
-throughput of one job on both: at batch 128 and 8x8 a step's small convolutions keep only ~1.6 of 2 threads busy
-(measured: 0.235 s/step on one thread, 0.144 s on two, and 0.24 s on one thread each with two jobs running). The same
-seed on another thread count gives other roundings, so a run is bit-identical only to runs with the same --jobs.
-Both train in bf16 autocast where the CPU (or GPU) has a fast bf16 path (--precision auto, the default; fp32 elsewhere):
-0.166 s/step against fp32's 0.225 with two 1-thread jobs on an AMD EPYC with AVX512-BF16. The field target, loss,
-optimiser state and EMA stay fp32, and `bench/numerics.py` found bf16's 1000-step run inside fp32's seed spread.
+The two trainings run at once, each on half the CPU's threads (--jobs 2, the default): at batch 128 and 8x8 a step's
+small convolutions do not keep two threads busy, so two 1-thread jobs get more steps per second out of 2 cores than one
+2-thread job (`python bench/train.py`'s two-jobs rows, AMD EPYC: 0.221 s/step each in fp32 against one job's 0.128,
+1.16x the machine's steps/s). The same seed on another thread count gives other roundings, so a run is bit-identical
+only to runs with the same --jobs. Both train in bf16 autocast where the CPU (or GPU) has a fast bf16 path (--precision
+auto, the default; fp32 elsewhere): 0.164 s/step each in the same rows, 1.56x one fp32 job's steps/s. The field target,
+loss, optimiser state and EMA stay fp32, and `bench/numerics.py` found bf16's 1000-step run inside fp32's seed spread.
 `--precision fp32 --jobs 1` trains with the presets' own arithmetic, the original's, one job at a time.
 Writes:
 
