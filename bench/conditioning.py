@@ -22,6 +22,7 @@ so a finished run there is reused. --record FILE also writes the rows and eight 
     python bench/conditioning.py --json > conditioning.jsonl
     python bench/conditioning.py --routes trained --trained_ds 4 16 128 inf --trained_tasks denoising super_resolution
     python bench/conditioning.py --workdir runs/my_digits --routes replacement
+    python bench/conditioning.py --ds 128 --sde none --routes replacement resample --resample 4 9 19   # resampling's passes
     python bench/conditioning.py --steps 5 --trained_steps 5 --n 50 --ds 128 --sde none     # a smoke test
 """
 import argparse, contextlib, json, math, sys, time
@@ -42,7 +43,7 @@ TASKS = {'super_resolution': dict(factor=2), 'inpainting': dict(kind='half'), 'd
 ROUTES = ('trained', 'replacement', 'resample', 'guidance', 'hijack')
 TRAINED = {'super_resolution': ('pfgmpp/digits_sr4', {}), 'inpainting': ('pfgmpp/digits_inpaint', {}),
            'denoising': ('pfgmpp/digits_d128', {'training.task': 'denoising', 'training.task_sigma': 0.2})}   # the trained route's runs
-KEYS = ('task', 'route', 'method', 'D', 'nfe', 'psnr', 'consistency', 'accuracy', 'fd', 'baseline_psnr', 'baseline_accuracy')
+KEYS = ('task', 'route', 'passes', 'method', 'D', 'nfe', 'psnr', 'consistency', 'accuracy', 'fd', 'baseline_psnr', 'baseline_accuracy')
 
 
 def networks(args):
@@ -76,11 +77,11 @@ def stepping(method, steps:int):
     return method.with_sampler(solver='improved_euler', steps=steps)
 
 
-def condition(route:str, task, y, fill, args):
+def condition(route:str, task, y, fill, args, passes:int=0):
     "The route's condition on observations y (the hijack of denoising starts from the noisy input itself, at its σ_y)."
     if route == 'trained': return Trained(task, y)
     if route == 'replacement': return Replacement(task, y)
-    if route == 'resample': return Resampled(task, y, resample=args.resample)
+    if route == 'resample': return Resampled(task, y, resample=passes)
     if route == 'guidance': return Posterior(task, y, scale=args.scale)
     denoising = task.sigma > 0
     return Hijack(task, y, sigma_start=task.sigma if denoising else args.sigma_start, noise=not denoising, fill=fill)
@@ -107,15 +108,16 @@ def rows(config, method, model, args):
         task = own or make_task(task_name, shape, **TASKS[task_name])
         y, truth = data_pairs(task, config.data, 'eval', args.n, torch.Generator().manual_seed(args.seed))
         base = scores(task.baseline(y, fill), truth, labels, task, y)
-        for route in (['trained'] if own else [r for r in args.routes if r != 'trained']):
+        for route, passes in [(r, p) for r in (['trained'] if own else [r for r in args.routes if r != 'trained'])
+                              for p in (args.resample if r == 'resample' else [0])]:
             if route in ('replacement', 'resample') and task.sigma > 0: continue    # replacement takes y as exact
             if route == 'resample' and not hasattr(method, 'forward_jump'): continue   # RePaint jumps with PFGM++'s kernel
             draws = (method if own else sampler).prior(len(y), shape, torch.Generator().manual_seed(args.seed + 1), device)
             start = time.perf_counter()
-            out, nfe = condition(route, task, y.to(device), fill.to(device), args).sample(method if own else sampler, model, draws,
+            out, nfe = condition(route, task, y.to(device), fill.to(device), args, passes).sample(method if own else sampler, model, draws,
                                                                          generator=torch.Generator().manual_seed(args.seed + 2))
             seconds = time.perf_counter() - start
-            yield dict(task=task_name, route=route, method=config.training.sde, D=None if D is None else d_name(D), nfe=int(nfe),
+            yield dict(task=task_name, route=route, passes=passes, method=config.training.sde, D=None if D is None else d_name(D), nfe=int(nfe),
                        **scores(out, truth, labels, task, y), fd=digits_metrics(out.float().cpu().clamp(-1, 1))['fd_digits'],
                        baseline_psnr=base['psnr'], baseline_accuracy=base['accuracy'], seconds=round(seconds, 2),
                        examples=dict(inputs=task.baseline(y, fill)[:8], outputs=out.float().cpu().clamp(-1, 1)[:8], truth=truth[:8]))
@@ -134,7 +136,7 @@ def main():
     parser.add_argument('--tasks', nargs='+', default=list(TASKS), choices=list(TASKS))
     parser.add_argument('--routes', nargs='+', default=list(ROUTES), choices=list(ROUTES))
     parser.add_argument('--n', type=int, default=197, help='held-out digits per row (at most 197)')
-    parser.add_argument('--resample', type=int, default=4, help="resampling's passes per level (RePaint)")
+    parser.add_argument('--resample', type=int, nargs='+', default=[19], help="resampling's passes per level (RePaint), one row each")
     parser.add_argument('--scale', type=float, default=30.0, help="guidance's zeta")
     parser.add_argument('--sigma_start', type=float, default=1.0, help="hijack's sigma_h (denoising starts at its sigma_y)")
     parser.add_argument('--fixed_steps', type=int, default=50, help='steps of the fixed-step solver a method without one samples with (score SDEs)')
@@ -154,7 +156,8 @@ def main():
             examples = row.pop('examples')
             written.append(dict(row, examples={k: v[:, 0].tolist() for k, v in examples.items()}) if row['route'] == 'trained' else row)
             if args.json: print(json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in row.items()}), flush=True); continue
-            print(f"{row['task']:>16} {row['route']:>11} {row['method']:>8} {row['D'] or '-':>4} {row['nfe']:>4} {row['psnr']:6.2f} "
+            label = row['route'] + (f"x{row['passes']}" if row['passes'] else '')
+            print(f"{row['task']:>16} {label:>11} {row['method']:>8} {row['D'] or '-':>4} {row['nfe']:>4} {row['psnr']:6.2f} "
                   f"{row['consistency']:7.3f} {row['accuracy']:5.2f} {row['fd']:6.2f} {row['baseline_psnr']:9.2f} "
                   f"{row['baseline_accuracy']:8.2f} {row['seconds']:6.1f}", flush=True)
 
