@@ -33,10 +33,10 @@ pytest: setup
 export: setup
 	$(BIN)/nbdev-export && $(BIN)/nbdev-clean
 
-# The replication chapter at full size on the digits U-Net, headless (under 30 minutes on 2 CPU cores): runs/replication/
+# The replication chapter at full size on the digits U-Net, headless (about 30 minutes on 2 CPU cores from scratch): runs/replication/
 # gets the executed notebook, the figures, claims.md and results.json; nbs/records/replication/ the record the chapter
 # shows (commit it). Finished training runs there are reused.
-REPLICATE_PARAMS := workdir: ../runs/replication\ndigits_steps: 500\ntoy_steps: 2000\nn_samples: 400\nseeds: [0, 1]\ntolerances: [0.01, 0.001, 0.0001, 0.00001]\neuler_steps: [10, 20, 50]\nheun_steps: [3, 5, 9, 18]\ndpm_steps: [5, 8, 12, 18]\nd_values: [4.0, 16.0, 128.0, 2048.0, .inf]\nnoise_levels: [0.0, 0.3, 0.5]\nmax_nfe: 3000\nbpd_points: 197\nbpd_max_nfe: 3000\nunet: true\nrecord: records/replication
+REPLICATE_PARAMS := workdir: ../runs/replication\ndigits_steps: 500\ntoy_steps: 2000\nn_samples: 400\nseeds: [0, 1]\ntolerances: [0.01, 0.001, 0.0001, 0.00001]\neuler_steps: [10, 20, 50]\nheun_steps: [3, 5, 9, 11, 18]\nrestart_budgets: [[9, 1], [16, 1]]\ndpm_steps: [5, 8, 12, 18]\nd_values: [4.0, 16.0, 128.0, 2048.0, .inf]\nnoise_levels: [0.0, 0.3, 0.5]\nmax_nfe: 3000\nbpd_points: 197\nbpd_max_nfe: 3000\nunet: true\nrecord: records/replication
 replicate: setup
 	mkdir -p runs/replication
 	printf '$(REPLICATE_PARAMS)\n' > runs/replication/parameters.yaml

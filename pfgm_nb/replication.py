@@ -132,7 +132,7 @@ def restoration_quality(config, method, model, # from `trained`: a run trained o
 
 # %% ../nbs/06_replication.ipynb #6d594252
 RECORD_PARAMS = ('digits_steps', 'toy_steps', 'n_samples', 'seeds', 'tolerances', 'euler_steps', 'heun_steps', 'dpm_steps',
-                 'd_values', 'noise_levels', 'max_nfe', 'bpd_points', 'bpd_max_nfe', 'unet')   # what a record's numbers depend on
+                 'restart_budgets', 'd_values', 'noise_levels', 'max_nfe', 'bpd_points', 'bpd_max_nfe', 'unet')   # what a record's numbers depend on
 
 def record_code(chapter, # this chapter's .ipynb
                 presets, # the presets folder (pfgm_nb/presets)
